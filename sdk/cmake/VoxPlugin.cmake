@@ -1,0 +1,22 @@
+# vox_add_plugin(<target> <sources>...)
+#
+# Builds a Vox plugin: a loadable module that links the SDK, exports only
+# vox_plugin_entry (everything else hidden, so plugins cannot clash), and has
+# no "lib" prefix: the file is <target>.so. Used by in-tree plugins and by
+# outside authors alike (after find_package(vox)).
+function(vox_add_plugin target)
+  add_library(${target} MODULE ${ARGN})
+  target_link_libraries(${target} PRIVATE vox::sdk)
+  set_target_properties(${target} PROPERTIES
+    PREFIX ""
+    C_VISIBILITY_PRESET hidden
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  if(NOT APPLE)
+    # Fail at link time, not at dlopen time, on unresolved symbols.
+    target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  endif()
+  if(DEFINED VOX_PLUGIN_OUTPUT_DIR)
+    set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${VOX_PLUGIN_OUTPUT_DIR})
+  endif()
+endfunction()
