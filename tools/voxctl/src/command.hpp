@@ -1,0 +1,35 @@
+// A voxctl subcommand: its name, help and the function that runs it. Each
+// lives in its own <name>_command.cpp and is listed in main.cpp.
+#pragma once
+
+#include "args.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace voxctl {
+
+// Exit statuses: 0 success, 1 the work failed, 2 bad usage.
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+struct Command {
+    std::string name;
+    std::string summary;      // one line, for "voxctl --help"
+    std::string usage;        // "voxctl tts [options]"
+    std::string description;  // a paragraph (with examples) for "voxctl <name> --help"
+    std::vector<OptionSpec> options;
+    // Runs with parsed options; throws UsageError for bad usage, anything
+    // else for a failure (main prints it and returns kExitFailure).
+    std::function<int(const ParsedArgs& args)> run;
+};
+
+// Help text of one command.
+std::string command_help(const Command& command);
+
+Command make_tts_command();
+Command make_plugins_command();
+
+}  // namespace voxctl
