@@ -3,13 +3,13 @@
  * with -Wall -Wextra -Werror -pedantic), together with the plain-C plugin of
  * docs/plugins.md, which it then drives through its descriptor.
  */
+#include "plain_c_plugin.c"
+
 #include <vox/plugin.h>
 
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-
-#include "plain_c_plugin.c"
 
 #if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 _Static_assert(offsetof(vox_plugin_descriptor, struct_size) == 0, "struct_size comes first");
@@ -21,12 +21,12 @@ typedef char struct_size_comes_first[offsetof(vox_plugin_descriptor, struct_size
 
 static int failures = 0;
 
-#define CHECK(condition)                                                        \
-    do {                                                                        \
-        if (!(condition)) {                                                     \
+#define CHECK(condition)                                                                  \
+    do {                                                                                  \
+        if (!(condition)) {                                                               \
             fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
-            ++failures;                                                         \
-        }                                                                       \
+            ++failures;                                                                   \
+        }                                                                                 \
     } while (0)
 
 static int log_calls = 0;

@@ -20,8 +20,8 @@ static void set_error(vox_error* err, vox_status code, const char* message) {
     snprintf(err->message, sizeof err->message, "%s", message);
 }
 
-static vox_status plain_open(void* plugin_ctx, const char* settings_json, uint32_t sample_rate,
-                             vox_vad_session** out, vox_error* err) {
+static vox_status plain_open(void* plugin_ctx, const char* settings_json, uint32_t sample_rate, vox_vad_session** out,
+                             vox_error* err) {
     plain_vad_session* session;
     (void)plugin_ctx;
     (void)settings_json; /* a real plugin parses its settings here */
@@ -39,8 +39,7 @@ static vox_status plain_open(void* plugin_ctx, const char* settings_json, uint32
     return VOX_OK;
 }
 
-static vox_status plain_process(vox_vad_session* s, const vox_audio* audio, float* speech_probability,
-                                vox_error* err) {
+static vox_status plain_process(vox_vad_session* s, const vox_audio* audio, float* speech_probability, vox_error* err) {
     const plain_vad_session* session = (const plain_vad_session*)s;
     size_t count;
     size_t i;

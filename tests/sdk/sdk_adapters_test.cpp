@@ -348,7 +348,9 @@ vox_host_services fake_services(FakeHost& fake) {
         return VOX_OK;
     };
     services.monotonic_ns = [](void*) -> std::uint64_t { return 42; };
-    services.counter_add = [](void* host, const char*, const char*, double) { ++static_cast<FakeHost*>(host)->counters; };
+    services.counter_add = [](void* host, const char*, const char*, double) {
+        ++static_cast<FakeHost*>(host)->counters;
+    };
     return services;
 }
 
@@ -429,8 +431,8 @@ TEST_F(SdkErrors, OtherExceptionsBecomeInternal) {
         std::string text;
         std::string message;
     };
-    for (const Case& c : {Case{"std", "a standard exception"}, Case{"int", "unknown exception"},
-                          Case{"alloc", "out of memory"}}) {
+    for (const Case& c :
+         {Case{"std", "a standard exception"}, Case{"int", "unknown exception"}, Case{"alloc", "out of memory"}}) {
         vox_error err = make_error();
         EXPECT_EQ(tts.push_text(session, 1, c.text.data(), c.text.size(), &err), VOX_ERR_INTERNAL) << c.text;
         EXPECT_EQ(err.code, VOX_ERR_INTERNAL);
