@@ -197,6 +197,7 @@ TtsClient::TtsClient(const Provider& provider, TtsCallbacks callbacks, TtsOption
     if (provider.kind != ProviderKind::tts)
         throw ProviderError(VOX_ERR_INVALID_ARGUMENT, provider.key,
                             "is a " + std::string(to_string(provider.kind)) + " provider, not a tts provider");
+    if (options.settings.is_null()) options.settings = nlohmann::json::object();  // no settings: the defaults
     if (!options.settings.is_object())
         throw ProviderError(VOX_ERR_INVALID_ARGUMENT, provider.key, "settings must be a JSON object");
     State& state = *state_;

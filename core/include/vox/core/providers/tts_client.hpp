@@ -47,7 +47,7 @@ struct TtsCallbacks {
 };
 
 struct TtsOptions {
-    nlohmann::json settings = nlohmann::json::object();  // per the provider's settings schema
+    nlohmann::json settings = nlohmann::json::object();  // per the provider's settings schema; null = {}
     std::uint32_t output_sample_rate = 0;                // 0: deliver the provider's own rate
     audio::ResampleQuality resample_quality = audio::ResampleQuality::medium;
 };
