@@ -1,0 +1,62 @@
+// voxd's settings, typed and checked: what the rest of the daemon reads
+// instead of raw strings. A bad value is a ConfigError that names the key, the
+// value and the layer it came from.
+#pragma once
+
+#include "config/layered_config.hpp"
+#include "http/http_options.hpp"
+
+#include <vox/core/log.hpp>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/common.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vox::host {
+
+struct PluginSettings {
+    std::string path;  // ':'-separated directories
+    bool builtin = true;
+    std::set<std::string> disabled;  // provider keys
+    std::size_t work_threads = 0;
+};
+
+struct LogSettings {
+    vox::log::Format format = vox::log::Format::json;
+    spdlog::level::level_enum level = spdlog::level::info;
+};
+
+struct VoxdSettings {
+    HttpOptions http;
+    std::chrono::milliseconds drain_timeout{};  // http.drain_timeout_ms
+    std::filesystem::path data_dir;
+    std::string storage_url;  // empty: SQLite inside data_dir
+    PluginSettings plugin;
+    LogSettings log;
+};
+
+// Throws ConfigError on the first value that is missing or malformed.
+VoxdSettings read_settings(const LayeredConfig& config);
+
+// The settings of one provider ("tts.flite"): every provider.<kind>.<name>.*
+// key, environment included, as a JSON object (values through setting_to_json).
+// Empty values are left out: they mean "not set".
+nlohmann::json provider_settings(const LayeredConfig& config, std::string_view provider_key);
+
+// Lines "key = value  (source)" of the effective configuration, secrets masked.
+std::vector<std::string> describe_config(const LayeredConfig& config);
+
+// The value with the password of a URL's user info replaced by "****".
+std::string mask_url_password(std::string_view value);
+
+// Whether a key holds a secret (api_key, token, password...), for logs and --print-config.
+bool is_secret_key(std::string_view key);
+
+}  // namespace vox::host

@@ -1,0 +1,35 @@
+#include "http/http_exchange.hpp"
+
+#include <stdexcept>
+
+namespace vox::host {
+
+HttpExchange::HttpExchange(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+                           std::string request_id, std::string path)
+    : request_(request), response_(response), request_id_(std::move(request_id)), path_(std::move(path)) {}
+
+std::string HttpExchange::param(std::string_view name) const {
+    auto found = params_.find(name);
+    return found == params_.end() ? std::string() : found->second;
+}
+
+void HttpExchange::send_text(int status, std::string_view content_type, std::string_view body) {
+    if (responded()) throw std::logic_error("a response was already sent for request " + request_id_);
+    response_.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+    response_.setContentType(std::string(content_type));
+    response_.setContentLength64(static_cast<Poco::Int64>(body.size()));
+    status_ = status;
+    response_.sendBuffer(body.data(), body.size());  // Poco leaves the body out for HEAD
+}
+
+void HttpExchange::send_json(int status, const nlohmann::json& body) {
+    send_text(status, "application/json", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void HttpExchange::send_problem(const Problem& problem) {
+    send_text(problem.status, kProblemContentType, problem_json(problem, request_id_).dump());
+}
+
+void HttpExchange::send_empty(int status) { send_text(status, "text/plain", {}); }
+
+}  // namespace vox::host

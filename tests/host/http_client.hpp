@@ -1,0 +1,27 @@
+// A small blocking HTTP client for tests (Poco's), returning the status,
+// headers and body of one exchange.
+#pragma once
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace vox::test {
+
+struct HttpReply {
+    int status = 0;
+    std::string body;
+    std::map<std::string, std::string> headers;  // names lower-cased
+    std::string header(const std::string& lower_name) const;
+    nlohmann::json json() const { return nlohmann::json::parse(body); }
+};
+
+HttpReply http_request(Poco::Net::HTTPClientSession& session, const std::string& method, const std::string& path,
+                       const std::map<std::string, std::string>& headers = {});
+HttpReply http_request(std::uint16_t port, const std::string& method, const std::string& path,
+                       const std::map<std::string, std::string>& headers = {});
+
+}  // namespace vox::test
