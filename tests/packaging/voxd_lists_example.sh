@@ -43,8 +43,12 @@ pid=$!
 port=""
 for _ in $(seq 200); do
     if [[ -s "${port_file}" ]]; then
+        # Read it twice, a moment apart, in case the write was still under way.
+        first="$(tr -d '[:space:]' <"${port_file}")"
+        sleep 0.05
         port="$(tr -d '[:space:]' <"${port_file}")"
-        [[ -n "${port}" ]] && break
+        [[ -n "${port}" && "${port}" == "${first}" ]] && break
+        port=""
     fi
     kill -0 "${pid}" 2>/dev/null || fail "voxd exited before it was listening"
     sleep 0.1
