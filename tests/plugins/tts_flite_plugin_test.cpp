@@ -20,6 +20,23 @@ TEST_F(FlitePlugin, RegistersProviderTtsFlite) {
     EXPECT_FALSE(flite().description.empty());
 }
 
+// Nothing but the entry point may be visible: no flite or std:: symbol of
+// this plugin can then clash with another plugin's or the host's.
+TEST(FlitePluginFile, ExportsOnlyTheEntryPoint) {
+    std::string command = std::string("nm -D --defined-only '") + VOX_TEST_FLITE_PLUGIN + "'";
+    FILE* pipe = popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::vector<std::string> symbols;
+    char line[1024];
+    while (std::fgets(line, sizeof line, pipe) != nullptr) {
+        std::istringstream fields(line);
+        std::string address, type, name;
+        if (fields >> address >> type >> name) symbols.push_back(name);
+    }
+    ASSERT_EQ(pclose(pipe), 0) << command;
+    EXPECT_EQ(symbols, std::vector<std::string>{"vox_plugin_entry"});
+}
+
 TEST_F(FlitePlugin, CapabilitiesListEveryVoiceWithItsRate) {
     const nlohmann::json& caps = flite().capabilities;
     EXPECT_EQ(caps.at("streaming"), true);
