@@ -1,6 +1,7 @@
 #include <vox/core/log.hpp>
 #include <vox/core/providers/tts_client.hpp>
 
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <map>
