@@ -4,7 +4,9 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
+#include <mutex>
 #include <ctime>
 #include <memory>
 #include <string>
@@ -87,9 +89,12 @@ private:
     Format format_;
 };
 
+std::atomic<bool> g_configured{false};
+
 }  // namespace
 
 void configure(Format format, spdlog::level::level_enum level) {
+    g_configured = true;
     auto logger = std::make_shared<spdlog::logger>("vox", std::make_shared<spdlog::sinks::stderr_sink_mt>());
     logger->set_formatter(std::make_unique<EventFormatter>(format));
     logger->set_level(level);
@@ -106,6 +111,13 @@ bool parse_level(std::string_view name, spdlog::level::level_enum& level) {
 
 void write(spdlog::level::level_enum level, std::string_view component, std::string_view message,
            const nlohmann::json& fields) {
+    // A program (or test) that never configured logging still gets readable lines.
+    if (!g_configured.load()) {
+        static std::once_flag once;
+        std::call_once(once, [] {
+            if (!g_configured.load()) configure(Format::text, spdlog::level::info);
+        });
+    }
     auto logger = spdlog::default_logger_raw();
     if (!logger->should_log(level)) return;
     std::string payload;

@@ -107,12 +107,12 @@ TEST(ConfigLayers, DefaultsAloneGiveTheDocumentedSettings) {
     auto settings = read_settings(defaults_with({}));
     EXPECT_EQ(settings.http.host, "127.0.0.1");
     EXPECT_EQ(settings.http.port, 8080);
-    EXPECT_EQ(settings.http.max_threads, 16);
-    EXPECT_EQ(settings.http.max_queued, 64);
+    EXPECT_EQ(settings.http.max_threads, 128);
+    EXPECT_EQ(settings.http.max_queued, 256);
     EXPECT_TRUE(settings.http.keep_alive);
     EXPECT_EQ(settings.drain_timeout, std::chrono::milliseconds(10'000));
     EXPECT_EQ(settings.data_dir, std::filesystem::path("./data"));
-    EXPECT_EQ(settings.storage_url, "");
+    EXPECT_EQ(settings.storage.url, "");
     EXPECT_EQ(settings.plugin.path, "");
     EXPECT_TRUE(settings.plugin.builtin);
     EXPECT_TRUE(settings.plugin.disabled.empty());
@@ -147,7 +147,7 @@ TEST(ConfigLayers, TheDocumentedVariablesOverrideTheirKeys) {
                                                  {"VOX_LOG_FORMAT", "text"}}));
     EXPECT_EQ(settings.http.port, 9090);
     EXPECT_EQ(settings.data_dir, std::filesystem::path("/var/lib/vox"));
-    EXPECT_EQ(settings.storage_url, "postgresql://vox@db:5432/vox");
+    EXPECT_EQ(settings.storage.url, "postgresql://vox@db:5432/vox");
     EXPECT_EQ(settings.plugin.path, "/opt/a:/opt/b");
     EXPECT_FALSE(settings.plugin.builtin);
     EXPECT_EQ(settings.log.level, spdlog::level::debug);
@@ -231,7 +231,7 @@ TEST(ConfigValues, AcceptTheDocumentedForms) {
     EXPECT_EQ(settings.http.port, 0);
     EXPECT_FALSE(settings.http.keep_alive);
     EXPECT_EQ(settings.plugin.disabled, (std::set<std::string>{"tts.flite", "stt.deepgram"}));
-    EXPECT_EQ(settings.storage_url, "sqlite:///var/lib/vox/vox.db");
+    EXPECT_EQ(settings.storage.url, "sqlite:///var/lib/vox/vox.db");
     EXPECT_EQ(settings.log.level, spdlog::level::warn);
 }
 

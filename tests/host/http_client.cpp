@@ -36,7 +36,10 @@ HttpReply http_request(std::uint16_t port, const std::string& method, const std:
                        const std::map<std::string, std::string>& headers) {
     Poco::Net::HTTPClientSession session("127.0.0.1", port);
     session.setTimeout(Poco::Timespan(10, 0));
-    return http_request(session, method, path, headers);
+    auto with_key = headers;
+    if (!with_key.count("Authorization")) with_key["Authorization"] = std::string("Bearer ") + kTestApiKey;
+    if (with_key["Authorization"].empty()) with_key.erase("Authorization");
+    return http_request(session, method, path, with_key);
 }
 
 }  // namespace vox::test

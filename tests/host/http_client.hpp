@@ -11,6 +11,11 @@
 
 namespace vox::test {
 
+// The admin key every test voxd is started with (VOX_BOOTSTRAP_API_KEY); the
+// port-based http_request sends it unless the caller passes an Authorization
+// header of its own (an empty one: send none).
+inline constexpr const char* kTestApiKey = "vox_test_key_for_the_host_tests_0001";
+
 struct HttpReply {
     int status = 0;
     std::string body;

@@ -26,6 +26,7 @@ std::vector<std::string> child_environment(const Environment& extra) {
     for (char** entry = environ; *entry != nullptr; ++entry)
         if (std::string_view(*entry).rfind("VOX_", 0) != 0) entries.emplace_back(*entry);
     for (const auto& [name, value] : extra) entries.push_back(name + "=" + value);
+    if (!extra.count("VOX_BOOTSTRAP_API_KEY")) entries.push_back(std::string("VOX_BOOTSTRAP_API_KEY=") + kTestApiKey);
     return entries;
 }
 

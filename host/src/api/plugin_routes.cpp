@@ -4,8 +4,13 @@
 
 namespace vox::host {
 
-void add_plugin_routes(Router& router, const vox::PluginRegistry& plugins) {
-    router.get("/api/plugins", [&plugins](HttpExchange& exchange) { exchange.send_json(200, plugins.to_json()); });
+void add_plugin_routes(ApiRoutes& routes, const vox::PluginRegistry& plugins) {
+    ApiOperation list{"get", "/api/plugins", "listPlugins", "Loaded providers and refused plugins",
+                      "providers: key, kind, name, version, capabilities, settings_schema; plugins; refused: path and "
+                      "reason; disabled: providers switched off by configuration.",
+                      {"Plugins"}, {}, std::nullopt,
+                      {{200, ApiResponse{"The registry", std::nullopt, {{"type", "object"}}, false, "application/json"}}}};
+    routes.add(list, [&plugins](HttpExchange& exchange) { exchange.send_json(200, plugins.to_json()); });
 }
 
 }  // namespace vox::host

@@ -3,13 +3,13 @@
 //                        "plugins":[...], "refused":[{path,reason}], "disabled":[{key,path}]}
 #pragma once
 
-#include "http/router.hpp"
+#include "api/api_routes.hpp"
 
 #include <vox/core/plugin_registry.hpp>
 
 namespace vox::host {
 
 // `plugins` must outlive the router's use (voxd keeps it until the server stopped).
-void add_plugin_routes(Router& router, const vox::PluginRegistry& plugins);
+void add_plugin_routes(ApiRoutes& routes, const vox::PluginRegistry& plugins);
 
 }  // namespace vox::host

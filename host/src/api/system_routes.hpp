@@ -3,7 +3,7 @@
 //   GET /metrics  -> Prometheus text exposition format 0.0.4
 #pragma once
 
-#include "http/router.hpp"
+#include "api/api_routes.hpp"
 
 #include <prometheus/registry.h>
 
@@ -12,7 +12,7 @@
 
 namespace vox::host {
 
-void add_system_routes(Router& router, std::shared_ptr<prometheus::Registry> metrics,
+void add_system_routes(ApiRoutes& routes, std::shared_ptr<prometheus::Registry> metrics,
                        std::chrono::steady_clock::time_point started);
 
 }  // namespace vox::host

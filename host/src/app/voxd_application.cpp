@@ -1,7 +1,15 @@
 #include "app/voxd_application.hpp"
 
+#include "api/agent_routes.hpp"
+#include "api/api_context.hpp"
+#include "api/api_routes.hpp"
+#include "api/call_routes.hpp"
+#include "api/key_routes.hpp"
+#include "api/openapi_routes.hpp"
+#include "api/phone_number_routes.hpp"
 #include "api/plugin_routes.hpp"
 #include "api/system_routes.hpp"
+#include "app/api_key_auth.hpp"
 #include "app/build_info.hpp"
 #include "app/plugin_setup.hpp"
 #include "config/config_error.hpp"
@@ -12,7 +20,10 @@
 
 #include <vox/core/host_services.hpp>
 #include <vox/core/log.hpp>
+#include <vox/core/openapi.hpp>
 #include <vox/core/plugin_registry.hpp>
+#include <vox/core/storage/errors.hpp>
+#include <vox/core/storage/store.hpp>
 
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
@@ -180,12 +191,47 @@ int VoxdApplication::serve(const LayeredConfig& config, const VoxdSettings& sett
     load_plugins(plugins, settings.plugin);
     publish_plugin_counts(*metrics, plugins);
 
+    storage::DatabaseOptions database;
+    database.url = settings.storage.url;
+    database.data_dir = settings.data_dir.string();
+    database.pool_size = settings.storage.pool_size;
+    database.sqlite_synchronous_full = settings.storage.sqlite_synchronous_full;
+    storage::Store store;
+    try {
+        store = storage::open_store(database);
+    } catch (const storage::UnavailableError& error) {
+        vox::log::error("storage", "cannot open the database", {{"error", error.what()}});
+        return EXIT_UNAVAILABLE;
+    } catch (const storage::StorageError& error) {
+        vox::log::error("storage", "bad storage configuration (storage.url)", {{"error", error.what()}});
+        return EXIT_CONFIG;
+    }
+    vox::log::info("storage", "database open", {{"url", store.database->display_url()}});
+
+    auth::ApiKeyService keys(*store.api_keys);
+    try {
+        bootstrap_api_keys(keys, settings.bootstrap_api_key, std::cout);
+    } catch (const std::exception& error) {
+        vox::log::error("auth", "cannot set up the first API key", {{"error", error.what()}});
+        return EXIT_SOFTWARE;
+    }
+
     HttpOptions http_options = settings.http;
     http_options.software = "voxd/" + std::string(build_info().version);
     HttpService http(http_options, *metrics);
-    add_system_routes(http.router(), metrics, started);
-    add_plugin_routes(http.router(), plugins);
-    // Authentication (API keys) will install http.set_authorizer(...) here.
+    http.set_authorizer(api_key_authorizer(keys));
+    OpenApiBuilder openapi("Vox API", std::string(build_info().version),
+                           "Agents, call flows, calls and phone numbers of a Vox voice-agent server. Every /api route "
+                           "needs Authorization: Bearer <API key>. Errors are RFC 9457 problem details.");
+    ApiRoutes routes(http.router(), openapi);
+    ApiContext api{store, keys, plugins, settings.agents, settings.max_body_bytes};
+    add_system_routes(routes, metrics, started);
+    add_plugin_routes(routes, plugins);
+    add_agent_routes(routes, api);
+    add_call_routes(routes, api);
+    add_phone_number_routes(routes, api);
+    add_key_routes(routes, api);
+    add_openapi_route(routes);
 
     try {
         http.start();

@@ -141,9 +141,26 @@ VoxdSettings read_settings(const LayeredConfig& config) {
     settings.http.keep_alive_timeout = reader.milliseconds("http.keep_alive_timeout_ms", kHour);
     settings.http.timeout = reader.milliseconds("http.timeout_ms", kHour);
     settings.drain_timeout = reader.milliseconds("http.drain_timeout_ms", kHour);
+    settings.max_body_bytes = static_cast<std::size_t>(reader.integer("http.max_body_bytes", 1024, 1LL << 30));
 
     settings.data_dir = reader.non_empty("data.dir");
-    settings.storage_url = read_storage_url(reader);
+    settings.storage.url = read_storage_url(reader);
+    settings.storage.pool_size = static_cast<std::size_t>(reader.integer("storage.pool_size", 1, 1024));
+    auto synchronous = reader.raw("storage.sqlite_synchronous");
+    std::string mode = normalize_key(synchronous.value);
+    if (mode != "full" && mode != "normal")
+        SettingReader::fail("storage.sqlite_synchronous", synchronous, "is not full or normal");
+    settings.storage.sqlite_synchronous_full = mode == "full";
+
+    auto bootstrap = reader.raw("bootstrap.api_key");
+    if (!bootstrap.value.empty() && (bootstrap.value.size() < 16 || bootstrap.value.find(' ') != std::string::npos))
+        SettingReader::fail("bootstrap.api_key", bootstrap, "must be at least 16 characters, without spaces");
+    settings.bootstrap_api_key = bootstrap.value;
+
+    settings.agents.stt_provider = reader.non_empty("agents.stt_provider");
+    settings.agents.llm_provider = reader.non_empty("agents.llm_provider");
+    settings.agents.tts_provider = reader.non_empty("agents.tts_provider");
+    settings.agents.language = reader.non_empty("agents.language");
 
     settings.plugin.path = reader.text("plugin.path");
     settings.plugin.builtin = reader.boolean("plugin.builtin");

@@ -33,11 +33,28 @@ struct LogSettings {
     spdlog::level::level_enum level = spdlog::level::info;
 };
 
+struct StorageSettings {
+    std::string url;  // empty: SQLite inside data_dir
+    std::size_t pool_size = 16;
+    bool sqlite_synchronous_full = true;
+};
+
+// What an agent uses when it names no provider or language.
+struct AgentDefaults {
+    std::string stt_provider;
+    std::string llm_provider;
+    std::string tts_provider;
+    std::string language;
+};
+
 struct VoxdSettings {
     HttpOptions http;
+    std::size_t max_body_bytes = 1 << 20;  // http.max_body_bytes
     std::chrono::milliseconds drain_timeout{};  // http.drain_timeout_ms
     std::filesystem::path data_dir;
-    std::string storage_url;  // empty: SQLite inside data_dir
+    StorageSettings storage;
+    std::string bootstrap_api_key;  // bootstrap.api_key (VOX_BOOTSTRAP_API_KEY)
+    AgentDefaults agents;
     PluginSettings plugin;
     LogSettings log;
 };

@@ -1,4 +1,5 @@
 #include "http/http_service.hpp"
+#include "http/problem_error.hpp"
 
 #include "http/request_id.hpp"
 
@@ -149,6 +150,16 @@ void HttpService::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPS
             response.set("Allow", join(match.allowed));
             exchange.send_problem(method_not_allowed_problem(exchange.method(), exchange.path(), match.allowed));
         }
+    } catch (const ProblemError& refusal) {
+        // An expected refusal (bad input, not found, conflict): the client's error, not ours.
+        if (!exchange.responded() && !response.sent()) {
+            for (const auto& [name, value] : refusal.headers()) response.set(name, value);
+            try {
+                exchange.send_problem(refusal.problem());
+            } catch (const std::exception&) {
+            }
+        }
+        if (!exchange.responded()) exchange.mark_sent(refusal.problem().status);
     } catch (const std::exception& error) {
         vox::log::error("http", "request failed",
                         {{"request_id", request_id},

@@ -1,0 +1,21 @@
+// What the REST handlers work with: storage, API keys, the loaded providers,
+// and the settings that shape requests.
+#pragma once
+
+#include "config/voxd_settings.hpp"
+
+#include <vox/core/auth/api_keys.hpp>
+#include <vox/core/plugin_registry.hpp>
+#include <vox/core/storage/store.hpp>
+
+namespace vox::host {
+
+struct ApiContext {
+    storage::Store& store;
+    auth::ApiKeyService& keys;
+    const PluginRegistry& plugins;
+    AgentDefaults agent_defaults;
+    std::size_t max_body_bytes;
+};
+
+}  // namespace vox::host

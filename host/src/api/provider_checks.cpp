@@ -1,0 +1,127 @@
+#include "api/provider_checks.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace vox::host {
+namespace {
+
+void append_to_string(void* user, const char* data, std::size_t length) {
+    static_cast<std::string*>(user)->append(data, length);
+}
+
+std::string text_field(const nlohmann::json& agent, const char* key) {
+    auto it = agent.find(key);
+    return it != agent.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+nlohmann::json names_of(const PluginRegistry& plugins, ProviderKind kind) {
+    nlohmann::json names = nlohmann::json::array();
+    for (const auto* provider : plugins.providers(kind)) names.push_back(provider->name);
+    return names;
+}
+
+nlohmann::json problem(std::string field, std::string message, nlohmann::json allowed) {
+    return {{"field", std::move(field)}, {"message", std::move(message)}, {"allowed", std::move(allowed)}};
+}
+
+// The provider an agent uses for `kind`: its own choice, else the default.
+// Adds a problem when that provider is not loaded.
+const Provider* resolve(const nlohmann::json& agent, const PluginRegistry& plugins, ProviderKind kind,
+                        const std::string& fallback, nlohmann::json& problems, bool required) {
+    std::string field = std::string(to_string(kind)) + "_provider";
+    std::string chosen = text_field(agent, field.c_str());
+    bool explicit_choice = !chosen.empty();
+    std::string name = explicit_choice ? chosen : fallback;
+    const Provider* provider = plugins.find(kind, name);
+    if (provider == nullptr && (explicit_choice || required)) {
+        std::string message = explicit_choice
+                                  ? "no " + std::string(to_string(kind)) + " provider '" + name + "' is loaded"
+                                  : "the default " + std::string(to_string(kind)) + " provider '" + name +
+                                        "' is not loaded; choose one that is";
+        problems.push_back(problem("/" + field, message, names_of(plugins, kind)));
+    }
+    return provider;
+}
+
+}  // namespace
+
+std::vector<std::string> provider_models(const Provider& provider) {
+    std::vector<std::string> models;
+    auto capabilities = provider.describe();
+    if (capabilities.contains("models") && capabilities["models"].is_array())
+        for (const auto& model : capabilities["models"])
+            if (model.is_string()) models.push_back(model);
+    if (!models.empty() || provider.kind != ProviderKind::llm) return models;
+    const auto& vtable = provider.vtable<vox_llm_vtable>();
+    std::string text;
+    vox_string_sink sink{sizeof(vox_string_sink), &text, &append_to_string};
+    vox_error err{sizeof(vox_error), VOX_OK, {}};
+    if (vtable.list_models(provider.plugin_context(), &sink, &err) != VOX_OK) return models;
+    auto parsed = nlohmann::json::parse(text, nullptr, false);
+    if (parsed.is_array())
+        for (const auto& model : parsed)
+            if (model.is_string()) models.push_back(model);
+    return models;
+}
+
+nlohmann::json check_agent_providers(nlohmann::json& agent, const PluginRegistry& plugins,
+                                     const AgentDefaults& defaults) {
+    nlohmann::json problems = nlohmann::json::array();
+    resolve(agent, plugins, ProviderKind::stt, defaults.stt_provider, problems, false);
+    const Provider* tts = resolve(agent, plugins, ProviderKind::tts, defaults.tts_provider, problems, true);
+    const Provider* llm = resolve(agent, plugins, ProviderKind::llm, defaults.llm_provider, problems, false);
+
+    if (tts != nullptr) {
+        auto capabilities = tts->describe();
+        nlohmann::json voices = nlohmann::json::array();
+        std::set<std::string> languages;
+        if (capabilities.contains("voices") && capabilities["voices"].is_array())
+            for (const auto& voice : capabilities["voices"]) {
+                if (voice.contains("id") && voice["id"].is_string()) voices.push_back(voice["id"]);
+                if (voice.contains("language") && voice["language"].is_string()) languages.insert(voice["language"]);
+            }
+        if (capabilities.contains("languages") && capabilities["languages"].is_array())
+            for (const auto& language : capabilities["languages"])
+                if (language.is_string()) languages.insert(language);
+
+        std::string voice = text_field(agent, "voice");
+        if (voice.empty()) {
+            if (capabilities.contains("default_voice") && capabilities["default_voice"].is_string())
+                agent["voice"] = capabilities["default_voice"];
+            else if (!voices.empty())
+                agent["voice"] = voices.front();
+        } else if (std::find(voices.begin(), voices.end(), voice) == voices.end()) {
+            problems.push_back(problem("/voice", "voice '" + voice + "' is not offered by tts provider '" + tts->name + "'",
+                                       voices));
+        }
+        std::string language = text_field(agent, "language");
+        if (!languages.empty() && languages.count(language) == 0)
+            problems.push_back(problem("/language",
+                                       "language '" + language + "' is not spoken by tts provider '" + tts->name + "'",
+                                       nlohmann::json(languages)));
+    }
+
+    auto model = agent.find("model");
+    if (model != agent.end() && model->is_string()) {
+        if (llm == nullptr) {
+            std::string name = text_field(agent, "llm_provider");
+            if (name.empty()) name = defaults.llm_provider;
+            if (text_field(agent, "llm_provider").empty())  // not already reported above
+                problems.push_back(problem("/model",
+                                           "model '" + model->get<std::string>() + "' needs the llm provider '" + name +
+                                               "', which is not loaded",
+                                           names_of(plugins, ProviderKind::llm)));
+        } else {
+            auto models = provider_models(*llm);
+            if (std::find(models.begin(), models.end(), model->get<std::string>()) == models.end())
+                problems.push_back(problem("/model",
+                                           "model '" + model->get<std::string>() + "' is not offered by llm provider '" +
+                                               llm->name + "'",
+                                           nlohmann::json(models)));
+        }
+    }
+    return problems;
+}
+
+}  // namespace vox::host
