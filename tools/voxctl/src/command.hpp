@@ -21,6 +21,7 @@ struct Command {
     std::string usage;        // "voxctl tts [options]"
     std::string description;  // a paragraph (with examples) for "voxctl <name> --help"
     std::vector<OptionSpec> options;
+    bool takes_arguments = false;  // positional arguments allowed (else they are a usage error)
     // Runs with parsed options; throws UsageError for bad usage, anything
     // else for a failure (main prints it and returns kExitFailure).
     std::function<int(const ParsedArgs& args)> run;
@@ -31,5 +32,6 @@ std::string command_help(const Command& command);
 
 Command make_tts_command();
 Command make_plugins_command();
+Command make_keys_command();
 
 }  // namespace voxctl

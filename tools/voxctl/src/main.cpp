@@ -27,7 +27,7 @@ std::string command_help(const Command& command) {
 
 namespace {
 
-std::vector<Command> all_commands() { return {make_tts_command(), make_plugins_command()}; }
+std::vector<Command> all_commands() { return {make_tts_command(), make_plugins_command(), make_keys_command()}; }
 
 const std::vector<OptionSpec>& global_options() {
     static const std::vector<OptionSpec> options = {
@@ -40,7 +40,7 @@ const std::vector<OptionSpec>& global_options() {
 std::string main_help(const std::vector<Command>& commands) {
     std::ostringstream out;
     out << "Usage: voxctl [--log-level LEVEL] <command> [options]\n\n"
-           "The Vox command-line client: runs providers standalone.\n\nCommands:\n";
+           "The Vox command-line client: runs providers standalone and manages API keys.\n\nCommands:\n";
     std::size_t width = 4;
     for (const auto& command : commands) width = std::max(width, command.name.size());
     for (const auto& command : commands)
@@ -118,7 +118,7 @@ int run(int argc, char** argv) {
             std::cout << command_help(*command);
             return kExitOk;
         }
-        if (!parsed.positional().empty()) throw UsageError("unexpected argument '" + parsed.positional().front() + "'");
+        if (!command->takes_arguments && !parsed.positional().empty()) throw UsageError("unexpected argument '" + parsed.positional().front() + "'");
         return command->run(parsed);
     } catch (const UsageError& e) {
         return usage_error(e.what(), command->usage, hint);
