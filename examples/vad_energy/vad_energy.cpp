@@ -57,8 +57,8 @@ private:
         return text;
     }
 
-    // A number, or a string holding one: agents' settings carry numbers, while
-    // voxd.ini ([provider.vad.example_energy] threshold_db = -40) hands strings over.
+    // A number, or a string holding one ("-40", as a hand-written configuration
+    // or an environment variable may give it).
     static double read(const nlohmann::json& json, const char* key, double fallback, double low, double high) {
         auto it = json.find(key);
         if (it == json.end()) return fallback;

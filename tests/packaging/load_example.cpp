@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
     }
     vox::HostServices host;
     vox::RegistryOptions options;
-    // voxd hands configured settings over as strings.
+    // A configured number written as a string: the plugin must cope.
     options.settings_for = [](const std::string&) { return nlohmann::json{{"threshold_db", "-40"}}; };
     vox::PluginRegistry registry(host, options);
     vox::PluginLoader loader(registry);

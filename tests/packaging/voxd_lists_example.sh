@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the built voxd on a free port with VOX_PLUGIN_PATH pointing at the
-# example plugin's build directory, checks that GET /api/plugins lists
+# example plugin's build directory (and a fresh data directory, with an API key
+# of the test's own as the bootstrap key), checks that GET /api/plugins lists
 # vad.example_energy (and does not list it as refused), then stops voxd with
 # SIGTERM and expects a clean exit.
 #
@@ -33,9 +34,13 @@ trap cleanup EXIT
 [[ -x "${voxd}" ]] || fail "${voxd} is not an executable"
 [[ -f "${plugin_dir}/vad_energy.so" ]] || fail "${plugin_dir}/vad_energy.so is missing (the build_example test makes it)"
 
-# Only the example's directory and the built-in plugins; data in the work dir.
+# /api routes need a bearer key: voxd adds this one at start (bootstrap.api_key).
+api_key="vox_packaging_test_$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
+
+# The example's directory, then the built-in plugins; data in the work dir.
 echo "== starting ${voxd} (VOX_PLUGIN_PATH=${plugin_dir})"
 VOX_PLUGIN_PATH="${plugin_dir}" VOX_DATA_DIR="${work_dir}/data" VOX_HTTP_HOST=127.0.0.1 \
+    VOX_BOOTSTRAP_API_KEY="${api_key}" \
     "${voxd}" --port 0 --port-file "${port_file}" >"${log}" 2>&1 &
 pid=$!
 
@@ -60,7 +65,8 @@ echo "   listening on ${base}"
 health="$(curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "${base}/healthz")" || fail "GET /healthz failed"
 [[ "${health}" == "200" ]] || fail "GET /healthz answered ${health}"
 
-plugins="$(curl -sS --max-time 5 --fail "${base}/api/plugins")" || fail "GET /api/plugins failed"
+plugins="$(curl -sS --max-time 5 --fail -H "Authorization: Bearer ${api_key}" "${base}/api/plugins")" ||
+    fail "GET /api/plugins failed"
 printf '%s\n' "${plugins}" >"${work_dir}/plugins.json"
 compact="$(printf '%s' "${plugins}" | tr -d ' \n\t')"
 [[ "${compact}" == *'"key":"vad.example_energy"'* ]] ||
