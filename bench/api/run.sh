@@ -75,5 +75,5 @@ echo
 echo '| storage | request | requests/s | p50 ms | p99 ms | non-2xx |'
 echo '|---|---|---:|---:|---:|---:|'
 run_backend sqlite ""
-"$root/tests/support/postgres_fixture.sh" start "$work/pg" >/dev/null
+VOX_TEST_POSTGRES_FSYNC=on "$root/tests/support/postgres_fixture.sh" start "$work/pg" >/dev/null
 run_backend postgresql "$(cat "$work/pg/url")"

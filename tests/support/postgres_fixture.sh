@@ -3,6 +3,8 @@
 # packages (initdb/pg_ctl in a temporary directory, loopback only).
 #   postgres_fixture.sh start DIR   -> writes the server's URL to DIR/url
 #   postgres_fixture.sh stop DIR
+# Tests run with fsync off (speed); benchmarks set VOX_TEST_POSTGRES_FSYNC=on
+# to measure what a production server does.
 set -euo pipefail
 
 action=${1:?start or stop}
@@ -44,7 +46,7 @@ start)
   for attempt in 1 2 3 4 5 6 7 8; do
     port=$((20000 + (RANDOM % 20000)))
     if as_server_user "$bindir/pg_ctl" -D "$server/data" -l "$server/server.log" -w -t 30 \
-        -o "-p $port -k $server/socket -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" \
+        -o "-p $port -k $server/socket -c listen_addresses=127.0.0.1 -c fsync=${VOX_TEST_POSTGRES_FSYNC:-off} -c max_connections=200" \
         start >/dev/null 2>&1; then
       as_server_user "$bindir/createdb" -h 127.0.0.1 -p "$port" -U vox vox_test
       echo "postgresql://vox@127.0.0.1:$port/vox_test" >"$dir/url"

@@ -184,7 +184,15 @@ void Database::with_session(const std::function<void(Poco::Data::Session&)>& wor
     }
 }
 
+void Database::write(const std::function<void(Poco::Data::Session&)>& work) {
+    if (backend_ != Backend::sqlite) return with_session(work);
+    std::lock_guard writer(sqlite_writer_);
+    with_session(work);
+}
+
 void Database::transaction(const std::function<void(Poco::Data::Session&)>& work) {
+    std::unique_lock<std::mutex> writer(sqlite_writer_, std::defer_lock);
+    if (backend_ == Backend::sqlite) writer.lock();
     with_session([&](Poco::Data::Session& session) {
         if (backend_ == Backend::sqlite)
             session << "BEGIN IMMEDIATE", now;  // take the write lock up front: no upgrade deadlock

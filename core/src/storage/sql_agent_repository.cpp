@@ -18,7 +18,7 @@ SqlAgentRepository::SqlAgentRepository(Database& db) : db_(db) {}
 void SqlAgentRepository::create(const Json& agent) {
     std::string id = agent.at("id"), name = agent.at("name"), created = agent.at("created_at"),
                 updated = agent.at("updated_at"), doc = agent.dump();
-    db_.with_session([&](Session& s) {
+    db_.write([&](Session& s) {
         s << db_.sql("INSERT INTO agents (id, name, created_at, updated_at, doc) VALUES (?, ?, ?, ?, ?)"), use(id),
             use(name), use(created), use(updated), use(doc), now;
     });
@@ -57,7 +57,7 @@ Page SqlAgentRepository::list(const PageRequest& request) {
 bool SqlAgentRepository::replace(const Json& agent) {
     std::string id = agent.at("id"), name = agent.at("name"), updated = agent.at("updated_at"), doc = agent.dump();
     std::size_t rows = 0;
-    db_.with_session([&](Session& s) {
+    db_.write([&](Session& s) {
         Statement statement(s);
         statement << db_.sql("UPDATE agents SET name = ?, updated_at = ?, doc = ? WHERE id = ?"), use(name),
             use(updated), use(doc), use(id);

@@ -26,7 +26,7 @@ SqlApiKeyRepository::SqlApiKeyRepository(Database& db) : db_(db) {}
 
 void SqlApiKeyRepository::create(const ApiKey& key) {
     ApiKey k = key;
-    db_.with_session([&](Session& s) {
+    db_.write([&](Session& s) {
         s << db_.sql("INSERT INTO api_keys (id, name, prefix, hash, role, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
             use(k.id), use(k.name), use(k.prefix), use(k.hash), use(k.role), use(k.created_at), now;
     });
@@ -66,7 +66,7 @@ std::vector<ApiKey> SqlApiKeyRepository::list() { return read_keys(db_, "ORDER B
 bool SqlApiKeyRepository::revoke(const std::string& id_in, const std::string& revoked_in) {
     std::string id = id_in, revoked = revoked_in;
     std::size_t rows = 0;
-    db_.with_session([&](Session& s) {
+    db_.write([&](Session& s) {
         Statement statement(s);
         statement << db_.sql("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"), use(revoked), use(id);
         rows = statement.execute();
@@ -76,7 +76,7 @@ bool SqlApiKeyRepository::revoke(const std::string& id_in, const std::string& re
 
 void SqlApiKeyRepository::touch(const std::string& id_in, const std::string& used_in) {
     std::string id = id_in, used = used_in;
-    db_.with_session([&](Session& s) {
+    db_.write([&](Session& s) {
         s << db_.sql("UPDATE api_keys SET last_used_at = ? WHERE id = ?"), use(used), use(id), now;
     });
 }

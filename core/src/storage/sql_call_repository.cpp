@@ -22,7 +22,7 @@ SqlCallRepository::SqlCallRepository(Database& db) : db_(db) {}
 void SqlCallRepository::create(const Json& call) {
     std::string id = call.at("id"), agent = text_or_empty(call, "agent_id"), status = call.at("status"),
                 direction = call.at("direction"), started = call.at("started_at"), doc = call.dump();
-    db_.with_session([&](Session& s) {
+    db_.write([&](Session& s) {
         s << db_.sql("INSERT INTO calls (id, agent_id, status, direction, started_at, doc) VALUES (?, ?, ?, ?, ?, ?)"),
             use(id), use(agent), use(status), use(direction), use(started), use(doc), now;
     });
@@ -72,7 +72,7 @@ bool SqlCallRepository::replace(const Json& call) {
     std::string id = call.at("id"), agent = text_or_empty(call, "agent_id"), status = call.at("status"),
                 direction = call.at("direction"), started = call.at("started_at"), doc = call.dump();
     std::size_t rows = 0;
-    db_.with_session([&](Session& s) {
+    db_.write([&](Session& s) {
         Statement statement(s);
         statement << db_.sql("UPDATE calls SET agent_id = ?, status = ?, direction = ?, started_at = ?, doc = ? WHERE id = ?"),
             use(agent), use(status), use(direction), use(started), use(doc), use(id);

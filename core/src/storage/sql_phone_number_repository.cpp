@@ -121,7 +121,7 @@ bool SqlPhoneNumberRepository::update(const PhoneNumber& n) {
     auto agent = nullable(n.assigned_agent_id);
     std::size_t rows = 0;
     try {
-        db_.with_session([&](Session& s) {
+        db_.write([&](Session& s) {
             Statement statement(s);
             statement << db_.sql("UPDATE phone_numbers SET agent_id = ?, status = ?, nickname = ?, updated_at = ? WHERE id = ?"),
                 use(agent), use(copy.status), use(copy.nickname), use(copy.updated_at), use(copy.id);
@@ -137,7 +137,7 @@ bool SqlPhoneNumberRepository::update(const PhoneNumber& n) {
 bool SqlPhoneNumberRepository::remove(const std::string& id_in) {
     std::string id = id_in;
     std::size_t rows = 0;
-    db_.with_session([&](Session& s) {
+    db_.write([&](Session& s) {
         Statement statement(s);
         statement << db_.sql("DELETE FROM phone_numbers WHERE id = ?"), use(id);
         rows = statement.execute();
@@ -147,7 +147,7 @@ bool SqlPhoneNumberRepository::remove(const std::string& id_in) {
 
 void SqlPhoneNumberRepository::count_call(const std::string& number_in) {
     std::string number = number_in;
-    db_.with_session([&](Session& s) {
+    db_.write([&](Session& s) {
         s << db_.sql("UPDATE phone_numbers SET calls_received = calls_received + 1 WHERE number = ?"), use(number), now;
     });
 }

@@ -5,6 +5,8 @@
 
 #include <vox/core/log.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
@@ -177,7 +179,10 @@ void HttpService::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPS
 
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     metrics_.observe(exchange.method(), route_label, exchange.status(), seconds);
-    vox::log::write(exchange.status() >= 500 ? spdlog::level::err : spdlog::level::debug, "http", "request",
+    auto level = exchange.status() >= 500 ? spdlog::level::err : spdlog::level::debug;
+    // Building the fields is a measurable share of a small request: skip it unless logged.
+    if (spdlog::default_logger_raw()->should_log(level))
+        vox::log::write(level, "http", "request",
                     {{"request_id", request_id},
                      {"method", exchange.method()},
                      {"path", exchange.path()},

@@ -40,6 +40,10 @@ public:
 
     // Runs `work` with a pooled session (blocks while all are busy).
     void with_session(const std::function<void(Poco::Data::Session&)>& work);
+    // Runs a single-statement write. SQLite allows one writer at a time and its
+    // busy handler waits by sleeping with back-off, which starves writers under
+    // load; so this process queues its SQLite writers on a mutex instead.
+    void write(const std::function<void(Poco::Data::Session&)>& work);
     // Runs `work` inside a write transaction; commits, or rolls back on exception.
     void transaction(const std::function<void(Poco::Data::Session&)>& work);
 
@@ -57,6 +61,7 @@ private:
     bool sqlite_synchronous_full_;
     std::size_t pool_size_;
     std::mutex mutex_;
+    std::mutex sqlite_writer_;  // see write()
     std::condition_variable available_;
     std::vector<std::unique_ptr<Poco::Data::Session>> idle_;
     std::size_t open_count_ = 0;
