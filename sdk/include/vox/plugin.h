@@ -57,7 +57,7 @@ extern "C" {
 
 /* The size of one field of a struct type. */
 #ifdef __cplusplus
-#define VOX_FIELD_SIZE(type, field) sizeof(static_cast<type*>(nullptr)->field)
+#define VOX_FIELD_SIZE(type, field) sizeof(static_cast<type*>(nullptr)->field) /* NOLINT(bugprone-macro-parentheses) */
 #else
 #define VOX_FIELD_SIZE(type, field) sizeof(((type*)0)->field)
 #endif
