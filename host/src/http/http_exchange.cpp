@@ -27,7 +27,9 @@ void HttpExchange::send_json(int status, const nlohmann::json& body) {
 }
 
 void HttpExchange::send_problem(const Problem& problem) {
-    send_text(problem.status, kProblemContentType, problem_json(problem, request_id_).dump());
+    // Details may quote the request (a query name), which need not be valid UTF-8.
+    send_text(problem.status, kProblemContentType,
+              problem_json(problem, request_id_).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 void HttpExchange::send_empty(int status) { send_text(status, "text/plain", {}); }
