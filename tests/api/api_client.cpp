@@ -111,7 +111,7 @@ Reply Client::exchange(const std::string& method, const std::string& target, con
         reply.status = static_cast<int>(response.getStatus());
         Poco::StreamCopier::copyToString(in, reply.body);
         for (const auto& [name, value] : response) reply.headers[lower(name)] = value;
-        if (!response.getKeepAlive()) session_.reset();
+        if (!response.getKeepAlive() || (body && reply.status >= 400 && !reuse_after_refused_body_)) session_.reset();
     } catch (const Poco::Exception& error) {
         reply = Reply{};
         reply.failure = error.displayText();
@@ -174,7 +174,7 @@ Reply raw_exchange(std::uint16_t port, const std::string& bytes, const RawOption
             if (got > 0) {
                 received.append(buffer, static_cast<std::size_t>(got));
                 writing = false;  // the server answered: it reads no more of this request
-                if (complete()) break;
+                if (!options.read_until_close && complete()) break;
                 continue;
             }
             closed_by_server = true;
@@ -192,6 +192,7 @@ Reply raw_exchange(std::uint16_t port, const std::string& bytes, const RawOption
     }
     ::close(fd);
 
+    reply.raw = received;
     auto end = received.find("\r\n\r\n");
     if (received.rfind("HTTP/1.", 0) != 0 || end == std::string::npos) {
         reply.failure = closed_by_server ? "the server closed the connection without an answer"

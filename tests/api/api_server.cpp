@@ -124,7 +124,7 @@ bool is_utc_timestamp(const Json& value) {
 
 void ApiTest::SetUp() {
     voxd = std::make_unique<Voxd>(GetParam());
-    ASSERT_TRUE(voxd->start());
+    ASSERT_TRUE(voxd->start(environment()));
     api.emplace(voxd->client());
 }
 

@@ -84,6 +84,8 @@ class ApiTest : public ::testing::TestWithParam<TestBackend> {
 protected:
     void SetUp() override;
     void TearDown() override;
+    // Extra environment for voxd (e.g. a plugin path).
+    virtual Environment environment() const { return {}; }
 
     // POST helpers that assert the 201 and return the created object.
     Json create_agent(const Json& body);

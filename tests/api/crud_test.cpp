@@ -201,6 +201,57 @@ TEST_P(AgentsTest, DeleteRemovesTheAgentAndItsFlowButKeepsItsCalls) {
     EXPECT_EQ(kept.status, 200) << kept.describe();
 }
 
+// With an LLM provider loaded (tests/api/fake_llm_plugin.cpp: llm.fake offers
+// fake-small and fake-large), models are checked against its list.
+class ModelsTest : public ApiTest {
+protected:
+    Environment environment() const override {
+        return {{"VOX_PLUGIN_PATH", VOX_API_TEST_PLUGIN_DIR}, {"VOX_AGENTS_LLM_PROVIDER", "fake"}};
+    }
+};
+
+TEST_P(ModelsTest, AnOfferedModelIsKeptAndNullClearsIt) {
+    Json agent = create_agent(Json{{"name", "Thinker"}, {"model", "fake-small"}});
+    ASSERT_TRUE(agent.is_object());
+    std::string id = agent["id"];
+    EXPECT_EQ(agent["model"], "fake-small");
+    EXPECT_EQ(api->get("/api/agents/" + id).json()["model"], "fake-small");
+
+    auto changed = api->put("/api/agents/" + id, {{"model", "fake-large"}});
+    ASSERT_EQ(changed.status, 200) << changed.describe();
+    EXPECT_EQ(changed.json()["model"], "fake-large");
+
+    auto refused = api->put("/api/agents/" + id, {{"model", "gpt-4o"}, {"name", "Renamed"}});
+    ASSERT_PROBLEM(refused, 422, "validation_failed");
+    Json error = error_for(refused, "/model");
+    ASSERT_TRUE(error.is_object()) << refused.body;
+    EXPECT_EQ(as_set(error["allowed"]), (std::set<std::string>{"fake-small", "fake-large"}));
+    EXPECT_EQ(api->get("/api/agents/" + id).json(), changed.json());
+
+    auto cleared = api->put("/api/agents/" + id, {{"model", nullptr}});
+    ASSERT_EQ(cleared.status, 200) << cleared.describe();
+    EXPECT_TRUE(cleared.json()["model"].is_null());
+    EXPECT_TRUE(api->get("/api/agents/" + id).json()["model"].is_null());
+    EXPECT_EQ(api->get("/api/agents/" + id).json()["name"], "Thinker");
+}
+
+TEST_P(ModelsTest, ProvidersAndModelsAreCheckedTogether) {
+    Json explicit_provider = create_agent(Json{{"name", "Explicit"}, {"llm_provider", "fake"}, {"model", "fake-large"}});
+    EXPECT_EQ(explicit_provider.value("llm_provider", ""), "fake");
+
+    auto unknown_provider = api->post("/api/agents", {{"name", "x"}, {"llm_provider", "openai"}, {"model", "gpt-4o"}});
+    ASSERT_PROBLEM(unknown_provider, 422, "validation_failed");
+    EXPECT_EQ(error_for(unknown_provider, "/llm_provider")["allowed"], Json::array({"fake"}));
+
+    auto unknown_model = api->post("/api/agents", {{"name", "x"}, {"model", "fake-huge"}});
+    ASSERT_PROBLEM(unknown_model, 422, "validation_failed");
+    EXPECT_EQ(as_set(error_for(unknown_model, "/model")["allowed"]), (std::set<std::string>{"fake-small", "fake-large"}));
+
+    auto empty_model = api->post("/api/agents", {{"name", "x"}, {"model", ""}});
+    EXPECT_PROBLEM(empty_model, 422, "validation_failed");
+    EXPECT_EQ(list_all("/api/agents").size(), 1u);
+}
+
 class FlowsTest : public ApiTest {};
 
 Json sample_flow() {
@@ -698,6 +749,7 @@ TEST_P(KeysTest, InvalidKeyInputIs422) {
 }
 
 VOX_API_BOTH_BACKENDS(AgentsTest);
+VOX_API_BOTH_BACKENDS(ModelsTest);
 VOX_API_BOTH_BACKENDS(FlowsTest);
 VOX_API_BOTH_BACKENDS(PhoneNumbersTest);
 VOX_API_BOTH_BACKENDS(CallsTest);

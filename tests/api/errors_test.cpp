@@ -330,6 +330,54 @@ TEST_P(ErrorsTest, RequestIdsAreEchoedOrGenerated) {
     EXPECT_EQ(generated.size(), 4u) << "generated request ids repeat";
 }
 
+TEST_P(ErrorsTest, RefusedBodiesAreNotReadAsTheNextRequest) {
+    // A keep-alive client whose request is refused before its body is read
+    // (401, 403, 405, 415, 413) sends its next request on the same connection:
+    // the server must answer that request, not the leftover body bytes.
+    std::string reader_key = api->post("/api/keys", {{"name", "reader"}, {"role", "read_only"}}).json().value("key", "");
+    struct Case {
+        const char* what;
+        std::string key;
+        std::string method;
+        std::string path;
+        Headers headers;
+        int status;
+    };
+    for (const auto& c : {Case{"401", "", "POST", "/api/agents", {}, 401},
+                          Case{"403", reader_key, "POST", "/api/agents", {}, 403},
+                          Case{"405", std::string(kTestApiKey), "PUT", "/api/agents", {}, 405},
+                          Case{"415", std::string(kTestApiKey), "POST", "/api/agents", {{"Content-Type", "text/plain"}}, 415}}) {
+        SCOPED_TRACE(c.what);
+        Client client = voxd->client(c.key);
+        client.set_reuse_after_refused_body(true);
+        auto refused = client.request(c.method, c.path, std::string("{\"name\":\"leftover\"}"), c.headers);
+        EXPECT_EQ(refused.status, c.status) << refused.describe();
+        auto next = client.get("/healthz");
+        EXPECT_EQ(next.status, 200) << "the answer to the next request on the connection: " << next.describe();
+    }
+    EXPECT_TRUE(list_all("/api/agents").empty());
+}
+
+TEST_P(ErrorsTest, ARefusedBodyIsNeverExecutedAsARequest) {
+    // Request smuggling: an unauthenticated request whose body is a complete
+    // authenticated request. Only the outer request may be answered.
+    std::string id = create_agent("Victim")["id"];
+    std::string inner = "DELETE /api/agents/" + id + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                        std::string(kTestApiKey) + "\r\n\r\n";
+    std::string outer = "POST /api/agents HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+                        std::to_string(inner.size()) + "\r\n\r\n" + inner;
+    RawOptions options;
+    options.read_until_close = true;
+    options.timeout = std::chrono::milliseconds(1500);
+    auto reply = raw_exchange(voxd->port(), outer, options);
+    EXPECT_PROBLEM(reply, 401, "missing_api_key");
+    std::size_t answers = 0;
+    for (std::size_t at = reply.raw.find("HTTP/1.1 "); at != std::string::npos; at = reply.raw.find("HTTP/1.1 ", at + 1))
+        ++answers;
+    EXPECT_EQ(answers, 1u) << "the body was answered as a request of its own:\n" << reply.raw.substr(0, 1500);
+    EXPECT_EQ(api->get("/api/agents/" + id).status, 200) << "the smuggled DELETE was executed";
+}
+
 VOX_API_BOTH_BACKENDS(ErrorsTest);
 
 }  // namespace

@@ -129,10 +129,11 @@ const JsonSchema& OpenApiChecker::compiled(const Json& schema) const {
 
 namespace {
 
-// valijson (under vox::JsonSchema) applies "format" to every type, so null
-// fails {"type": ["string", "null"], "format": "date-time"}, which JSON Schema
-// allows (format only constrains strings). Spell such schemas the long way,
-// which means the same: either null, or the other types with the format.
+// valijson (under vox::JsonSchema) applies "format" to values of every type:
+// null fails {"type": ["string", "null"], "format": "date-time"}, which JSON
+// Schema allows (format only constrains strings), and a non-empty array makes
+// it throw. Say the same thing the way valijson understands: the format
+// applies if the value is a string.
 Json format_applies_to_strings_only(const Json& node) {
     if (node.is_array()) {
         Json out = Json::array();
@@ -142,15 +143,10 @@ Json format_applies_to_strings_only(const Json& node) {
     if (!node.is_object()) return node;
     Json out = Json::object();
     for (const auto& [key, value] : node.items()) out[key] = format_applies_to_strings_only(value);
-    if (out.contains("format") && out.contains("type") && out["type"].is_array()) {
-        Json others = Json::array();
-        for (const auto& type : out["type"])
-            if (type != "null") others.push_back(type);
-        if (others.size() < out["type"].size()) {
-            Json constrained = out;
-            constrained["type"] = others;
-            return Json{{"anyOf", Json::array({Json{{"type", "null"}}, constrained})}};
-        }
+    if (out.contains("format") && out["format"].is_string() && !out.contains("if")) {
+        out["if"] = Json{{"type", "string"}};
+        out["then"] = Json{{"format", out["format"]}};
+        out.erase("format");
     }
     return out;
 }
