@@ -55,7 +55,7 @@ nlohmann::json read_json_body(HttpExchange& exchange, std::size_t max_bytes) {
     nlohmann::json document;
     try {
         document = nlohmann::json::parse(body);
-    } catch (const nlohmann::json::parse_error& error) {
+    } catch (const nlohmann::json::exception& error) {  // parse_error, and out_of_range for numbers past double (1e400)
         throw bad_request("malformed_json", std::string("the body is not valid JSON: ") + error.what());
     }
     if (json_depth(document) > kMaxJsonDepth)
