@@ -212,6 +212,70 @@ TEST_P(DurabilityTest, RacingRegistrationsOfOneNumberLeaveOne) {
     EXPECT_EQ(listed[0]["number"], "+14155550400");
 }
 
+TEST_P(DurabilityTest, TwoAdminsRevokingEachOtherAtOnceLeaveOne) {
+    // The last-admin rule must hold under concurrency: A revokes B while B
+    // revokes A; at most one may succeed, or nobody can administer the server.
+    std::string survivor = kTestApiKey;
+    for (int round = 0; round < 30; ++round) {
+        auto admin = voxd->client(survivor);
+        auto created = admin.post("/api/keys", {{"name", "peer " + std::to_string(round)}});
+        ASSERT_EQ(created.status, 201) << "round " << round << ": " << created.describe();
+        std::string peer = created.json()["key"];
+        std::string peer_id = created.json()["id"];
+        std::string survivor_id;
+        for (const auto& key : admin.get("/api/keys").json())
+            if (key["revoked_at"].is_null() && key["id"] != peer_id) survivor_id = key["id"];
+        ASSERT_FALSE(survivor_id.empty());
+
+        std::atomic<int> ready{0};
+        int first = 0, second = 0;
+        auto revoke = [&](const std::string& key, const std::string& victim, int& status) {
+            auto client = voxd->client(key);
+            client.get("/healthz");  // connect first, so both requests leave together
+            ++ready;
+            while (ready.load() < 2) std::this_thread::yield();
+            status = client.del("/api/keys/" + victim).status;
+        };
+        std::thread a(revoke, survivor, peer_id, std::ref(first));
+        std::thread b(revoke, peer, survivor_id, std::ref(second));
+        a.join();
+        b.join();
+        ASSERT_FALSE(first == 204 && second == 204)
+            << "round " << round << ": both admins revoked each other; no admin key is left";
+        survivor = first == 204 ? survivor : peer;
+        ASSERT_EQ(voxd->client(survivor).get("/api/keys").status, 200) << "round " << round;
+    }
+}
+
+TEST_P(DurabilityTest, ConcurrentUpdatesOfDifferentSettingsAllSurvive) {
+    // Each PUT changes one setting and is acknowledged with it; settings merge
+    // per key, so every acknowledged change must be in the final agent.
+    std::string id = create_agent("Shared")["id"];
+    const std::vector<std::pair<std::string, Json>> changes = {
+        {"temperature", 1.25}, {"max_tokens", 999},           {"tts_speed", 1.5},
+        {"endpointing_ms", 700}, {"interruption_sensitivity", 0.9}, {"min_interruption_ms", 250},
+        {"speak_first", false}, {"end_call_after_silence_s", 45}};
+    std::atomic<int> ready{0};
+    std::vector<int> statuses(changes.size(), 0);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+        threads.emplace_back([&, i] {
+            auto client = voxd->client();
+            client.get("/healthz");
+            ++ready;
+            while (ready.load() < static_cast<int>(changes.size())) std::this_thread::yield();
+            statuses[i] = client.put("/api/agents/" + id, {{"settings", {{changes[i].first, changes[i].second}}}}).status;
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    Json settings = api->get("/api/agents/" + id).json()["settings"];
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+        ASSERT_EQ(statuses[i], 200);
+        EXPECT_EQ(settings[changes[i].first], changes[i].second) << "the acknowledged change of " << changes[i].first
+                                                               << " was lost: " << settings.dump();
+    }
+}
+
 VOX_API_BOTH_BACKENDS(DurabilityTest);
 
 }  // namespace
