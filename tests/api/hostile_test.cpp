@@ -315,6 +315,28 @@ TEST_P(HostileTest, OddPathSegmentsAre404) {
     EXPECT_EQ(list_all("/api/agents").size(), 1u);
 }
 
+TEST_P(HostileTest, AnIdWithANulByteIsNotAnotherId) {
+    // "<id>%00" and "<id>%00x" name no resource, even where the database
+    // client stops reading a parameter at its first NUL.
+    std::string id = create_agent("Real")["id"];
+    std::string number = create_number({{"number", "+14155550130"}})["id"];
+    for (const std::string& suffix : {std::string("%00"), std::string("%00x")}) {
+        EXPECT_PROBLEM(api->get("/api/agents/" + id + suffix), 404, "not_found") << suffix;
+        EXPECT_PROBLEM(api->get("/api/agents/" + id + suffix + "/flow"), 404, "not_found") << suffix;
+        EXPECT_PROBLEM(api->put("/api/agents/" + id + suffix, {{"name", "Changed"}}), 404, "not_found") << suffix;
+        EXPECT_PROBLEM(api->get("/api/phone-numbers/" + number + suffix), 404, "not_found") << suffix;
+        EXPECT_PROBLEM(api->del("/api/phone-numbers/" + number + suffix), 404, "not_found") << suffix;
+        EXPECT_PROBLEM(api->del("/api/agents/" + id + suffix), 404, "not_found") << suffix;
+    }
+    EXPECT_EQ(api->get("/api/agents/" + id).json()["name"], "Real");
+    EXPECT_EQ(api->get("/api/phone-numbers/" + number).status, 200);
+    // Nor does a filter value.
+    create_call({{"agent_id", id}, {"direction", "web"}, {"status", "completed"}});
+    auto filtered = api->get("/api/calls?agent_id=" + id + "%00");
+    EXPECT_EQ(filtered.status, 200);
+    EXPECT_EQ(filtered.body, "[]");
+}
+
 TEST_P(HostileTest, BytesThatAreNotUtf8InPathsAre404) {
     create_agent("Real");
     for (const char* id : {"%FF", "%C0%AF", "agent_%ED%A0%80", "%80abc"}) {
