@@ -62,6 +62,22 @@ std::string substitute(std::string pattern, const std::map<std::string, std::str
     return pattern;
 }
 
+// Member names that are not snake_case, outside the free-form parts (user
+// data, plugin-defined capabilities and settings schemas).
+void non_snake_case_keys(const Json& node, const std::string& at, std::vector<std::string>& found) {
+    static const std::regex snake("^[a-z][a-z0-9]*(_[a-z0-9]+)*$");
+    static const std::set<std::string> free_form = {"metadata", "variables", "config", "condition",
+                                                    "capabilities", "settings_schema", "configured"};
+    if (node.is_array()) {
+        for (std::size_t i = 0; i < node.size(); ++i) non_snake_case_keys(node[i], at + "/" + std::to_string(i), found);
+    } else if (node.is_object()) {
+        for (const auto& [key, value] : node.items()) {
+            if (!std::regex_match(key, snake)) found.push_back(at + "/" + key);
+            if (!free_form.count(key)) non_snake_case_keys(value, at + "/" + key, found);
+        }
+    }
+}
+
 void collect_refs(const Json& node, std::vector<std::string>& refs) {
     if (node.is_object()) {
         if (node.contains("$ref") && node["$ref"].is_string()) refs.push_back(node["$ref"]);
@@ -212,6 +228,11 @@ TEST_P(OpenApiTest, EveryDocumentedOperationAnswersAndItsAnswersMatchTheDocument
         EXPECT_LT(reply.status, 300) << reply.describe();
         EXPECT_TRUE(operation["responses"].contains(std::to_string(reply.status)))
             << reply.status << " is answered but not documented";
+        if (reply.media_type() == "application/json" && path != "/openapi.json") {
+            std::vector<std::string> odd;
+            non_snake_case_keys(reply.json(), "", odd);
+            EXPECT_TRUE(odd.empty()) << "not snake_case: " << (odd.empty() ? "" : odd.front()) << " in " << reply.body;
+        }
 
         // Security as documented: an operation with security needs a key.
         bool secured = !operation["security"].empty();
