@@ -52,6 +52,8 @@ public:
     std::string output() const;
     // GET /healthz answers 200.
     bool healthy() const;
+    // The database voxd uses (to look at what it stored).
+    const testing::TestDatabase& database() const { return database_; }
 
 private:
     TestBackend backend_;

@@ -3,7 +3,12 @@
 // get, every filter) and API keys (secret once, revocation, roles).
 #include "api_server.hpp"
 
+#include <vox/core/auth/api_keys.hpp>
+#include <vox/core/storage/store.hpp>
+
+#include <fstream>
 #include <set>
+#include <sstream>
 
 namespace vox::apitest {
 namespace {
@@ -661,6 +666,41 @@ TEST_P(KeysTest, ASecretIsShownOnceAndListsNeverShowSecretsOrHashes) {
     auto client = voxd->client(secret);
     EXPECT_EQ(client.get("/api/agents").status, 200);
     EXPECT_EQ(client.post("/api/agents", {{"name", "by ci"}}).status, 201);
+}
+
+TEST_P(KeysTest, SecretsAreStoredOnlyAsHashes) {
+    std::string secret = create_key({{"name", "stored"}}).value("key", "");
+    ASSERT_FALSE(secret.empty());
+    // What the repository holds for it, read beside the running voxd.
+    auto store = storage::open_store(voxd->database().options());
+    bool found = false;
+    for (const auto& key : store.api_keys->list()) {
+        for (const std::string* field : {&key.id, &key.name, &key.prefix, &key.hash, &key.role})
+            EXPECT_EQ(field->find(secret), std::string::npos) << "a stored field holds the secret";
+        if (key.name == "stored") {
+            found = true;
+            EXPECT_EQ(key.hash, auth::hash_secret(secret));
+            EXPECT_EQ(key.hash.size(), 64u);
+        }
+        if (key.name == "bootstrap") {
+            EXPECT_EQ(key.hash, auth::hash_secret(kTestApiKey));
+        }
+    }
+    EXPECT_TRUE(found);
+    if (GetParam() == TestBackend::sqlite) {
+        // Nor anywhere in the database files.
+        std::string path = voxd->database().url().substr(std::string("sqlite://").size());
+        std::string everything;
+        for (const std::string& file : {path, path + "-wal"}) {
+            std::ifstream in(file, std::ios::binary);
+            std::stringstream bytes;
+            bytes << in.rdbuf();
+            everything += bytes.str();
+        }
+        EXPECT_NE(everything.find(auth::hash_secret(secret)), std::string::npos) << "the files were not read";
+        EXPECT_EQ(everything.find(secret), std::string::npos) << "the database files hold the secret";
+        EXPECT_EQ(everything.find(kTestApiKey), std::string::npos) << "the database files hold the bootstrap secret";
+    }
 }
 
 TEST_P(KeysTest, ARevokedKeyIsRefusedAtOnce) {
