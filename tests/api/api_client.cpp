@@ -14,6 +14,7 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 
@@ -154,7 +155,7 @@ Reply raw_exchange(std::uint16_t port, const std::string& bytes, const RawOption
         std::string head = lower(received.substr(0, end));
         auto length_at = head.find("\r\ncontent-length:");
         if (length_at == std::string::npos) return false;  // read until close
-        std::size_t length = std::stoul(head.substr(length_at + 17));
+        std::size_t length = std::strtoul(head.c_str() + length_at + 17, nullptr, 10);
         return received.size() >= end + 4 + length;
     };
 
@@ -203,7 +204,8 @@ Reply raw_exchange(std::uint16_t port, const std::string& bytes, const RawOption
     std::istringstream head(received.substr(0, end));
     std::string line;
     std::getline(head, line);
-    reply.status = std::atoi(line.substr(9, 3).c_str());
+    reply.status = line.size() >= 12 ? std::atoi(line.substr(9, 3).c_str()) : 0;
+    if (reply.status == 0) reply.failure = "an unreadable status line: " + line;
     while (std::getline(head, line)) {
         if (!line.empty() && line.back() == '\r') line.pop_back();
         auto colon = line.find(':');
@@ -213,7 +215,9 @@ Reply raw_exchange(std::uint16_t port, const std::string& bytes, const RawOption
         reply.headers[lower(line.substr(0, colon))] = value;
     }
     reply.body = received.substr(end + 4);
-    if (reply.has_header("content-length")) reply.body.resize(std::min<std::size_t>(reply.body.size(), std::stoul(reply.header("content-length"))));
+    if (reply.has_header("content-length"))
+        reply.body.resize(std::min<std::size_t>(reply.body.size(),
+                                                std::strtoul(reply.header("content-length").c_str(), nullptr, 10)));
     return reply;
 }
 

@@ -346,7 +346,8 @@ TEST_P(ErrorsTest, RefusedBodiesAreNotReadAsTheNextRequest) {
     for (const auto& c : {Case{"401", "", "POST", "/api/agents", {}, 401},
                           Case{"403", reader_key, "POST", "/api/agents", {}, 403},
                           Case{"405", std::string(kTestApiKey), "PUT", "/api/agents", {}, 405},
-                          Case{"415", std::string(kTestApiKey), "POST", "/api/agents", {{"Content-Type", "text/plain"}}, 415}}) {
+                          Case{"415", std::string(kTestApiKey), "POST", "/api/agents", {{"Content-Type", "text/plain"}}, 415},
+                          Case{"404", std::string(kTestApiKey), "POST", "/api/nothing-here", {}, 404}}) {
         SCOPED_TRACE(c.what);
         Client client = voxd->client(c.key);
         client.set_reuse_after_refused_body(true);
