@@ -37,3 +37,17 @@ std::string new_id(std::string_view prefix) {
 }
 
 }  // namespace vox
+
+#include <vox/core/id_format.hpp>
+
+namespace vox {
+
+bool is_id_of(std::string_view prefix, std::string_view id) {
+    if (id.size() <= prefix.size() + 1 || id.size() > prefix.size() + 1 + 64) return false;
+    if (id.substr(0, prefix.size()) != prefix || id[prefix.size()] != '_') return false;
+    for (char c : id.substr(prefix.size() + 1))
+        if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) return false;
+    return true;
+}
+
+}  // namespace vox

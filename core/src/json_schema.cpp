@@ -61,7 +61,12 @@ std::vector<SchemaProblem> JsonSchema::validate(const nlohmann::json& document) 
     thread_local valijson::Validator validator;
     valijson::ValidationResults results;
     valijson::adapters::NlohmannJsonAdapter target(document);
-    if (validator.validate(*compiled_, target, &results)) return {};
+    try {
+        if (validator.validate(*compiled_, target, &results)) return {};
+    } catch (const std::exception& error) {
+        // A validator fault must not become a server error: the document is refused instead.
+        return {SchemaProblem{"", std::string("cannot be validated: ") + error.what()}};
+    }
 
     std::vector<valijson::ValidationResults::Error> errors(results.begin(), results.end());
     // valijson reports each failing parent too ("failed to validate property

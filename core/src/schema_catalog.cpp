@@ -60,7 +60,13 @@ nlohmann::json SchemaCatalog::inline_refs(const nlohmann::json& node, int depth)
     if (is_local_ref(node, name)) return inline_refs(raw_.at(name), depth + 1);
     if (node.is_object()) {
         nlohmann::json out = nlohmann::json::object();
-        for (auto& [key, value] : node.items()) out[key] = inline_refs(value, depth);
+        for (auto& [key, value] : node.items()) {
+            // valijson applies "format" to values of any type and throws on
+            // non-strings; the API checks its date-times itself, so "format"
+            // stays documentation (it is kept in the OpenAPI form).
+            if (key == "format" && value.is_string()) continue;
+            out[key] = inline_refs(value, depth);
+        }
         return out;
     }
     if (node.is_array()) {

@@ -24,13 +24,16 @@ public:
         for (auto& [hash, key] : keys) all.push_back(key);
         return all;
     }
-    bool revoke(const std::string& id, const std::string& when) override {
+    RevokeOutcome revoke(const std::string& id, const std::string& when, bool keep_last_admin) override {
+        std::size_t admins = 0;
+        for (auto& [hash, key] : keys) admins += !key.revoked_at && key.role == "admin" ? 1 : 0;
         for (auto& [hash, key] : keys)
             if (key.id == id && !key.revoked_at) {
+                if (keep_last_admin && key.role == "admin" && admins <= 1) return RevokeOutcome::last_admin;
                 key.revoked_at = when;
-                return true;
+                return RevokeOutcome::revoked;
             }
-        return false;
+        return RevokeOutcome::not_found;
     }
     void touch(const std::string& id, const std::string& when) override {
         for (auto& [hash, key] : keys)
@@ -70,9 +73,12 @@ TEST(ApiKeys, AuthenticatesCachesAndRevokes) {
     EXPECT_EQ(repo.touches, 1);
     EXPECT_FALSE(service.authenticate("vox_wrong"));
     EXPECT_FALSE(service.authenticate(""));
-    EXPECT_TRUE(service.revoke(created.record.id));
+    using Outcome = vox::storage::ApiKeyRepository::RevokeOutcome;
+    EXPECT_EQ(service.revoke(created.record.id), Outcome::last_admin);
+    EXPECT_TRUE(service.authenticate(created.secret));
+    EXPECT_EQ(service.revoke(created.record.id, false), Outcome::revoked);
     EXPECT_FALSE(service.authenticate(created.secret));
-    EXPECT_FALSE(service.revoke(created.record.id));
+    EXPECT_EQ(service.revoke(created.record.id, false), Outcome::not_found);
 }
 
 TEST(ApiKeys, EnsureAddsTheBootstrapKeyOnce) {

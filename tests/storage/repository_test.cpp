@@ -227,8 +227,11 @@ TEST_P(RepositoryTest, ApiKeysAreFoundByHashAndRevoked) {
     EXPECT_FALSE(found->to_json().contains("hash"));
     store.api_keys->touch("key_1", "2026-01-02T00:00:00.000Z");
     EXPECT_EQ(*store.api_keys->find_by_hash(std::string(64, 'a'))->last_used_at, "2026-01-02T00:00:00.000Z");
-    EXPECT_TRUE(store.api_keys->revoke("key_1", "2026-01-03T00:00:00.000Z"));
-    EXPECT_FALSE(store.api_keys->revoke("key_1", "2026-01-03T00:00:00.000Z"));
+    using Outcome = vox::storage::ApiKeyRepository::RevokeOutcome;
+    EXPECT_EQ(store.api_keys->revoke("key_1", "2026-01-03T00:00:00.000Z", true), Outcome::last_admin);
+    EXPECT_EQ(store.api_keys->count_active(), 1U);
+    EXPECT_EQ(store.api_keys->revoke("key_1", "2026-01-03T00:00:00.000Z", false), Outcome::revoked);
+    EXPECT_EQ(store.api_keys->revoke("key_1", "2026-01-03T00:00:00.000Z", false), Outcome::not_found);
     EXPECT_EQ(store.api_keys->count_active(), 0U);
     EXPECT_EQ(store.api_keys->list().size(), 1U);
 }

@@ -91,8 +91,8 @@ std::optional<storage::ApiKey> ApiKeyService::authenticate(const std::string& se
     return key;
 }
 
-bool ApiKeyService::revoke(const std::string& id) {
-    bool revoked = keys_.revoke(id, time::now_iso8601());
+storage::ApiKeyRepository::RevokeOutcome ApiKeyService::revoke(const std::string& id, bool keep_last_admin) {
+    auto revoked = keys_.revoke(id, time::now_iso8601(), keep_last_admin);
     std::lock_guard lock(mutex_);
     for (auto it = cache_.begin(); it != cache_.end();) {
         if (it->second.key.id == id)

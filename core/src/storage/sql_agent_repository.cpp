@@ -66,6 +66,22 @@ bool SqlAgentRepository::replace(const Json& agent) {
     return rows > 0;
 }
 
+std::optional<Json> SqlAgentRepository::modify(const std::string& id_in, const std::function<Json(const Json&)>& change) {
+    std::string id = id_in;
+    std::optional<Json> result;
+    db_.transaction([&](Session& s) {
+        std::vector<std::string> docs;
+        s << db_.sql("SELECT doc FROM agents WHERE id = ?" + lock_clause(db_)), use(id), into(docs), now;
+        if (docs.empty()) return;
+        Json updated = change(Json::parse(docs.front()));
+        std::string name = updated.at("name"), stamp = updated.at("updated_at"), doc = updated.dump();
+        s << db_.sql("UPDATE agents SET name = ?, updated_at = ?, doc = ? WHERE id = ?"), use(name), use(stamp),
+            use(doc), use(id), now;
+        result = std::move(updated);
+    });
+    return result;
+}
+
 bool SqlAgentRepository::remove(const std::string& id_in, bool unassign_numbers) {
     std::string id = id_in;
     std::size_t rows = 0;
@@ -116,6 +132,8 @@ bool SqlAgentRepository::put_flow(const std::string& agent_id_in, const Json& fl
     });
     return found;
 }
+
+std::string lock_clause(const Database& db) { return db.backend() == Backend::postgresql ? " FOR UPDATE" : ""; }
 
 Page make_page(const std::vector<std::string>& docs, const std::vector<std::string>& ids,
                const std::vector<std::string>& sort_keys, std::size_t limit) {

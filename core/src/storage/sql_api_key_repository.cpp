@@ -63,15 +63,35 @@ std::optional<ApiKey> SqlApiKeyRepository::find_by_hash(const std::string& hash)
 
 std::vector<ApiKey> SqlApiKeyRepository::list() { return read_keys(db_, "ORDER BY created_at, id", {}); }
 
-bool SqlApiKeyRepository::revoke(const std::string& id_in, const std::string& revoked_in) {
+ApiKeyRepository::RevokeOutcome SqlApiKeyRepository::revoke(const std::string& id_in, const std::string& revoked_in,
+                                                           bool keep_last_admin) {
     std::string id = id_in, revoked = revoked_in;
-    std::size_t rows = 0;
-    db_.write([&](Session& s) {
-        Statement statement(s);
-        statement << db_.sql("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"), use(revoked), use(id);
-        rows = statement.execute();
+    RevokeOutcome outcome = RevokeOutcome::not_found;
+    // Check and revoke in one transaction, so two admins revoking each other at
+    // once cannot both succeed (SQLite: BEGIN IMMEDIATE serialises writers;
+    // PostgreSQL: an advisory lock serialises key revocations across servers).
+    db_.transaction([&](Session& s) {
+        if (db_.backend() == Backend::postgresql) s << "SELECT pg_advisory_xact_lock(727171)", now;
+        std::vector<std::string> ids, roles;
+        s << db_.sql("SELECT id, role FROM api_keys WHERE revoked_at IS NULL"), into(ids), into(roles), now;
+        std::size_t admins = 0;
+        bool found = false, is_admin = false;
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            if (roles[i] == "admin") ++admins;
+            if (ids[i] == id) {
+                found = true;
+                is_admin = roles[i] == "admin";
+            }
+        }
+        if (!found) return;
+        if (keep_last_admin && is_admin && admins <= 1) {
+            outcome = RevokeOutcome::last_admin;
+            return;
+        }
+        s << db_.sql("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"), use(revoked), use(id), now;
+        outcome = RevokeOutcome::revoked;
     });
-    return rows > 0;
+    return outcome;
 }
 
 void SqlApiKeyRepository::touch(const std::string& id_in, const std::string& used_in) {

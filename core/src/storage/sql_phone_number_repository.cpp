@@ -55,12 +55,19 @@ void SqlPhoneNumberRepository::create(const PhoneNumber& n) {
 }
 
 std::vector<PhoneNumber> SqlPhoneNumberRepository::select(const std::string& where_sql,
-                                                          const std::vector<std::string>& params_in, int limit) {
+                                                          const std::vector<std::string>& params, int limit) {
+    std::vector<PhoneNumber> rows;
+    db_.with_session([&](Session& s) { rows = select_with(s, where_sql, params, limit); });
+    return rows;
+}
+
+std::vector<PhoneNumber> SqlPhoneNumberRepository::select_with(Session& s, const std::string& where_sql,
+                                                               const std::vector<std::string>& params_in, int limit) {
     std::vector<std::string> params = params_in;
     std::vector<std::string> ids, numbers, statuses, nicknames, created, updated;
     std::vector<Poco::Nullable<std::string>> agents;
     std::vector<Poco::Int64> calls;
-    db_.with_session([&](Session& s) {
+    {
         Statement statement(s);
         statement << db_.sql("SELECT id, number, agent_id, status, nickname, calls_received, created_at, updated_at"
                              " FROM phone_numbers " + where_sql + " ORDER BY created_at DESC, id DESC LIMIT ?");
@@ -68,7 +75,7 @@ std::vector<PhoneNumber> SqlPhoneNumberRepository::select(const std::string& whe
         statement, use(limit), into(ids), into(numbers), into(agents), into(statuses), into(nicknames), into(calls),
             into(created), into(updated);
         statement.execute();
-    });
+    }
     std::vector<PhoneNumber> rows;
     for (std::size_t i = 0; i < ids.size(); ++i) {
         PhoneNumber n;
@@ -132,6 +139,32 @@ bool SqlPhoneNumberRepository::update(const PhoneNumber& n) {
         throw;
     }
     return rows > 0;
+}
+
+std::optional<PhoneNumber> SqlPhoneNumberRepository::modify(const std::string& id,
+                                                           const std::function<void(PhoneNumber&)>& change) {
+    std::optional<PhoneNumber> result;
+    try {
+        db_.transaction([&](Session& s) {
+            // Lock the row first (PostgreSQL), so the read below is the latest and stays so.
+            std::string locked = id;
+            s << db_.sql("SELECT id FROM phone_numbers WHERE id = ?" + lock_clause(db_)), use(locked), now;
+            auto rows = select_with(s, "WHERE id = ?", {id}, 1);
+            if (rows.empty()) return;
+            PhoneNumber number = rows.front();
+            change(number);
+            auto agent = nullable(number.assigned_agent_id);
+            s << db_.sql("UPDATE phone_numbers SET agent_id = ?, status = ?, nickname = ?, updated_at = ? WHERE id = ?"),
+                use(agent), use(number.status), use(number.nickname), use(number.updated_at), use(number.id), now;
+            result = number;
+        });
+    } catch (const ConflictError&) {
+        throw;
+    } catch (const std::exception& e) {
+        if (db_.is_constraint_violation(e)) throw ConflictError("agent_not_found", "the assigned agent does not exist");
+        throw;
+    }
+    return result;
 }
 
 bool SqlPhoneNumberRepository::remove(const std::string& id_in) {

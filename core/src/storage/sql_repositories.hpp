@@ -7,6 +7,10 @@
 
 namespace vox::storage {
 
+// " FOR UPDATE" on PostgreSQL (row lock for read-modify-write); nothing on
+// SQLite, where the write transaction already excludes other writers.
+std::string lock_clause(const Database& db);
+
 // Builds a page from rows fetched with limit + 1.
 Page make_page(const std::vector<std::string>& docs, const std::vector<std::string>& ids,
                const std::vector<std::string>& sort_keys, std::size_t limit);
@@ -18,6 +22,7 @@ public:
     std::optional<Json> get(const std::string& id) override;
     Page list(const PageRequest& page) override;
     bool replace(const Json& agent) override;
+    std::optional<Json> modify(const std::string& id, const std::function<Json(const Json&)>& change) override;
     bool remove(const std::string& id, bool unassign_numbers) override;
     std::optional<Json> get_flow(const std::string& agent_id) override;
     bool put_flow(const std::string& agent_id, const Json& flow, const std::string& updated_at) override;
@@ -47,11 +52,14 @@ public:
     std::optional<PhoneNumber> find_by_number(const std::string& number) override;
     std::vector<PhoneNumber> list(const PageRequest& page, std::optional<std::string>& next_cursor) override;
     bool update(const PhoneNumber& number) override;
+    std::optional<PhoneNumber> modify(const std::string& id, const std::function<void(PhoneNumber&)>& change) override;
     bool remove(const std::string& id) override;
     void count_call(const std::string& number) override;
 
 private:
     std::vector<PhoneNumber> select(const std::string& where_sql, const std::vector<std::string>& params, int limit);
+    std::vector<PhoneNumber> select_with(Poco::Data::Session& session, const std::string& where_sql,
+                                         const std::vector<std::string>& params, int limit);
     Database& db_;
 };
 
@@ -61,7 +69,7 @@ public:
     void create(const ApiKey& key) override;
     std::optional<ApiKey> find_by_hash(const std::string& hash) override;
     std::vector<ApiKey> list() override;
-    bool revoke(const std::string& id, const std::string& revoked_at) override;
+    RevokeOutcome revoke(const std::string& id, const std::string& revoked_at, bool keep_last_admin) override;
     void touch(const std::string& id, const std::string& used_at) override;
     std::size_t count_active() override;
 

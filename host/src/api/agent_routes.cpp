@@ -6,6 +6,7 @@
 #include "api/query.hpp"
 #include "api/request_body.hpp"
 #include "http/http_exchange.hpp"
+#include "api/path_ids.hpp"
 #include "http/problem_error.hpp"
 
 #include <vox/core/storage/errors.hpp>
@@ -72,7 +73,7 @@ void add_agent_routes(ApiRoutes& routes, ApiContext& context) {
     ApiOperation get{"get", "/api/agents/{agent_id}", "getAgent", "Get an agent", "", tags, {id_parameter},
                      std::nullopt, {{200, json_response("The agent", "agent")}, {404, problem_response("No such agent")}}};
     routes.add(get, [&context](HttpExchange& exchange) {
-        std::string id = exchange.param("agent_id");
+        std::string id = path_id(exchange, "agent_id", "agent", "agent");
         auto agent = context.store.agents->get(id);
         if (!agent) throw not_found("agent", id);
         exchange.send_json(200, *agent);
@@ -86,15 +87,17 @@ void add_agent_routes(ApiRoutes& routes, ApiContext& context) {
                          {404, problem_response("No such agent")},
                          {422, problem_response("Invalid input")}}};
     routes.add(update, [&context](HttpExchange& exchange) {
-        std::string id = exchange.param("agent_id");
+        std::string id = path_id(exchange, "agent_id", "agent", "agent");
         json input = read_json_body(exchange, context.max_body_bytes);
         validate_against("agent_input", input);
-        auto existing = context.store.agents->get(id);
-        if (!existing) throw not_found("agent", id);
-        json agent = updated_agent(*existing, input);
-        require_valid_providers(agent, context);
-        if (!context.store.agents->replace(agent)) throw not_found("agent", id);
-        exchange.send_json(200, agent);
+        // Merged and written in one transaction: concurrent updates of different fields all survive.
+        auto agent = context.store.agents->modify(id, [&](const json& existing) {
+            json merged = updated_agent(existing, input);
+            require_valid_providers(merged, context);
+            return merged;
+        });
+        if (!agent) throw not_found("agent", id);
+        exchange.send_json(200, *agent);
     });
 
     ApiOperation remove{"delete", "/api/agents/{agent_id}", "deleteAgent", "Delete an agent and its flow",
@@ -108,7 +111,7 @@ void add_agent_routes(ApiRoutes& routes, ApiContext& context) {
                          {404, problem_response("No such agent")},
                          {409, problem_response("Phone numbers are still assigned (code agent_has_phone_numbers)")}}};
     routes.add(remove, [&context](HttpExchange& exchange) {
-        std::string id = exchange.param("agent_id");
+        std::string id = path_id(exchange, "agent_id", "agent", "agent");
         auto query = query_parameters(exchange);
         reject_unknown_parameters(query, {"unassign_numbers"});
         try {
@@ -124,7 +127,7 @@ void add_agent_routes(ApiRoutes& routes, ApiContext& context) {
                           std::nullopt,
                           {{200, json_response("The flow", "flow")}, {404, problem_response("No such agent")}}};
     routes.add(get_flow, [&context](HttpExchange& exchange) {
-        std::string id = exchange.param("agent_id");
+        std::string id = path_id(exchange, "agent_id", "agent", "agent");
         auto flow = context.store.agents->get_flow(id);
         if (!flow) {
             if (!context.store.agents->get(id)) throw not_found("agent", id);
@@ -140,7 +143,7 @@ void add_agent_routes(ApiRoutes& routes, ApiContext& context) {
                            {404, problem_response("No such agent")},
                            {422, problem_response("Invalid flow")}}};
     routes.add(put_flow, [&context](HttpExchange& exchange) {
-        std::string id = exchange.param("agent_id");
+        std::string id = path_id(exchange, "agent_id", "agent", "agent");
         json flow = read_json_body(exchange, context.max_body_bytes);
         validate_against("flow", flow);
         auto problems = check_flow_structure(flow);

@@ -1,13 +1,24 @@
 #include "api/api_routes.hpp"
 
 #include "api/query.hpp"
+#include "http/problem_error.hpp"
+
+#include <vox/core/storage/errors.hpp>
 
 #include <Poco/String.h>
 
 namespace vox::host {
 
 void ApiRoutes::add(const ApiOperation& operation, RouteHandler handler) {
-    router_.add(Poco::toUpper(operation.method), operation.path, std::move(handler),
+    // Storage refusals every handler could meet, answered the same way everywhere.
+    auto guarded = [handler = std::move(handler)](HttpExchange& exchange) {
+        try {
+            handler(exchange);
+        } catch (const storage::InvalidCursorError& error) {
+            throw bad_request("invalid_cursor", error.what());
+        }
+    };
+    router_.add(Poco::toUpper(operation.method), operation.path, std::move(guarded),
                 operation.authenticated ? Access::api_key : Access::open);
     openapi_.add(operation);
 }

@@ -3,6 +3,7 @@
 #include "api/query.hpp"
 #include "api/request_body.hpp"
 #include "http/http_exchange.hpp"
+#include "api/path_ids.hpp"
 #include "http/problem_error.hpp"
 
 #include <vox/core/ids.hpp>
@@ -67,7 +68,11 @@ void add_call_routes(ApiRoutes& routes, ApiContext& context) {
         reject_unknown_parameters(query, {"limit", "cursor", "agent_id", "status", "direction", "started_after",
                                           "started_before"});
         storage::CallFilter filter;
-        if (auto it = query.find("agent_id"); it != query.end()) filter.agent_id = it->second;
+        if (auto it = query.find("agent_id"); it != query.end()) {
+            if (!is_id_of("agent", it->second))
+                throw bad_request("invalid_parameter", "agent_id must be an agent id (agent_...)");
+            filter.agent_id = it->second;
+        }
         filter.status = enum_parameter(query, "status", {"completed", "failed", "in_progress"});
         filter.direction = enum_parameter(query, "direction", {"inbound", "outbound", "web"});
         filter.started_after = time_parameter(query, "started_after");
@@ -81,7 +86,7 @@ void add_call_routes(ApiRoutes& routes, ApiContext& context) {
                      {path_parameter("call_id", "The call's id (call_...).")}, std::nullopt,
                      {{200, json_response("The call", "call")}, {404, problem_response("No such call")}}};
     routes.add(get, [&context](HttpExchange& exchange) {
-        std::string id = exchange.param("call_id");
+        std::string id = path_id(exchange, "call_id", "call", "call");
         auto call = context.store.calls->get(id);
         if (!call) throw not_found("call", id);
         exchange.send_json(200, *call);

@@ -2,6 +2,7 @@
 
 #include "api/request_body.hpp"
 #include "http/http_exchange.hpp"
+#include "api/path_ids.hpp"
 #include "http/problem_error.hpp"
 
 namespace vox::host {
@@ -36,19 +37,14 @@ void add_key_routes(ApiRoutes& routes, ApiContext& context) {
                          {404, problem_response("No such active key")},
                          {409, problem_response("It is the last active admin key (code last_api_key)")}}};
     routes.add(revoke, [&context](HttpExchange& exchange) {
-        std::string id = exchange.param("key_id");
-        std::size_t active_admins = 0;
-        bool found = false;
-        for (const auto& key : context.keys.list()) {
-            if (key.revoked_at) continue;
-            if (key.role == "admin") ++active_admins;
-            if (key.id == id) found = true;
+        std::string id = path_id(exchange, "key_id", "key", "active API key");
+        using Outcome = storage::ApiKeyRepository::RevokeOutcome;
+        switch (context.keys.revoke(id, true)) {
+        case Outcome::revoked: break;
+        case Outcome::not_found: throw not_found("active API key", id);
+        case Outcome::last_admin:
+            throw conflict("last_api_key", "this is the last active admin key; create another before revoking it");
         }
-        if (!found) throw not_found("active API key", id);
-        for (const auto& key : context.keys.list())
-            if (key.id == id && key.role == "admin" && active_admins <= 1)
-                throw conflict("last_api_key", "this is the last active admin key; create another before revoking it");
-        if (!context.keys.revoke(id)) throw not_found("active API key", id);
         exchange.send_empty(204);
     });
 }

@@ -3,6 +3,7 @@
 #include "api/query.hpp"
 #include "api/request_body.hpp"
 #include "http/http_exchange.hpp"
+#include "api/path_ids.hpp"
 #include "http/problem_error.hpp"
 
 #include <vox/core/ids.hpp>
@@ -96,7 +97,7 @@ void add_phone_number_routes(ApiRoutes& routes, ApiContext& context) {
                      {id_parameter}, std::nullopt,
                      {{200, json_response("The number", "phone_number")}, {404, problem_response("No such number")}}};
     routes.add(get, [&context](HttpExchange& exchange) {
-        std::string id = exchange.param("phone_number_id");
+        std::string id = path_id(exchange, "phone_number_id", "pn", "phone number");
         auto number = context.store.phone_numbers->get(id);
         if (!number) throw not_found("phone number", id);
         exchange.send_json(200, number->to_json());
@@ -110,22 +111,24 @@ void add_phone_number_routes(ApiRoutes& routes, ApiContext& context) {
                          {404, problem_response("No such number")},
                          {422, problem_response("Invalid input or unknown agent")}}};
     routes.add(update, [&context](HttpExchange& exchange) {
-        std::string id = exchange.param("phone_number_id");
+        std::string id = path_id(exchange, "phone_number_id", "pn", "phone number");
         json input = read_json_body(exchange, context.max_body_bytes);
         validate_against("phone_number_input", input);
-        auto number = context.store.phone_numbers->get(id);
-        if (!number) throw not_found("phone number", id);
-        if (input.contains("number") && input["number"] != number->number)
-            throw validation_failed(json::array(
-                {{{"field", "/number"}, {"message", "the number cannot change; delete this one and add the new number"}}}));
-        apply_input(*number, input);
-        number->updated_at = time::now_iso8601();
-        require_agent(context, *number);
+        std::optional<storage::PhoneNumber> number;
         try {
-            if (!context.store.phone_numbers->update(*number)) throw not_found("phone number", id);
+            // Read, change and write atomically; the database's foreign key checks the agent.
+            number = context.store.phone_numbers->modify(id, [&](storage::PhoneNumber& current) {
+                if (input.contains("number") && input["number"] != current.number)
+                    throw validation_failed(json::array({{{"field", "/number"},
+                                                          {"message", "the number cannot change; delete this one and "
+                                                                      "add the new number"}}}));
+                apply_input(current, input);
+                current.updated_at = time::now_iso8601();
+            });
         } catch (const storage::ConflictError& error) {
             throw storage_conflict(error);
         }
+        if (!number) throw not_found("phone number", id);
         exchange.send_json(200, number->to_json());
     });
 
@@ -133,7 +136,7 @@ void add_phone_number_routes(ApiRoutes& routes, ApiContext& context) {
                         "", tags, {id_parameter}, std::nullopt,
                         {{204, empty_response("Deleted")}, {404, problem_response("No such number")}}};
     routes.add(remove, [&context](HttpExchange& exchange) {
-        std::string id = exchange.param("phone_number_id");
+        std::string id = path_id(exchange, "phone_number_id", "pn", "phone number");
         if (!context.store.phone_numbers->remove(id)) throw not_found("phone number", id);
         exchange.send_empty(204);
     });

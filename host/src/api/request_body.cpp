@@ -13,6 +13,23 @@
 
 namespace vox::host {
 
+bool contains_nul(const nlohmann::json& document) {
+    std::vector<const nlohmann::json*> stack{&document};
+    while (!stack.empty()) {
+        const nlohmann::json* node = stack.back();
+        stack.pop_back();
+        if (node->is_string() && node->get_ref<const std::string&>().find('\0') != std::string::npos) return true;
+        if (node->is_object())
+            for (const auto& [key, value] : node->items()) {
+                if (key.find('\0') != std::string::npos) return true;
+                stack.push_back(&value);
+            }
+        else if (node->is_array())
+            for (const auto& value : *node) stack.push_back(&value);
+    }
+    return false;
+}
+
 int json_depth(const nlohmann::json& document) {
     int deepest = 0;
     std::vector<std::pair<const nlohmann::json*, int>> stack{{&document, 0}};
@@ -50,6 +67,7 @@ nlohmann::json read_json_body(HttpExchange& exchange, std::size_t max_bytes) {
         body.append(buffer, static_cast<std::size_t>(in.gcount()));
         if (body.size() > max_bytes) throw too_large();  // chunked bodies have no length up front
     }
+    exchange.mark_body_consumed();  // read to its end: the connection may be kept
     if (body.empty()) throw bad_request("empty_body", "the request needs a JSON body");
 
     nlohmann::json document;
@@ -60,6 +78,8 @@ nlohmann::json read_json_body(HttpExchange& exchange, std::size_t max_bytes) {
     }
     if (json_depth(document) > kMaxJsonDepth)
         throw bad_request("json_too_deep", "the body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    // Databases store text without NUL (PostgreSQL refuses it, C strings cut at it).
+    if (contains_nul(document)) throw bad_request("nul_in_string", "strings in the body may not contain NUL (\\u0000)");
     return document;
 }
 

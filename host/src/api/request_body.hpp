@@ -18,6 +18,8 @@ inline constexpr int kMaxJsonDepth = 64;
 nlohmann::json read_json_body(HttpExchange& exchange, std::size_t max_bytes);
 // Throws ProblemError 422 (validation_failed) listing every problem.
 void validate_against(const std::string& schema_name, const nlohmann::json& document);
+// Whether any string or key holds a NUL character.
+bool contains_nul(const nlohmann::json& document);
 // The nesting depth of a document (scalars are 0), without recursion.
 int json_depth(const nlohmann::json& document);
 

@@ -13,8 +13,15 @@ std::string HttpExchange::param(std::string_view name) const {
     return found == params_.end() ? std::string() : found->second;
 }
 
+bool HttpExchange::has_unread_body() const {
+    if (body_consumed_) return false;
+    if (request_.getChunkedTransferEncoding()) return true;
+    return request_.hasContentLength() && request_.getContentLength64() > 0;
+}
+
 void HttpExchange::send_text(int status, std::string_view content_type, std::string_view body) {
     if (responded()) throw std::logic_error("a response was already sent for request " + request_id_);
+    if (has_unread_body()) response_.setKeepAlive(false);
     response_.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
     response_.setContentType(std::string(content_type));
     response_.setContentLength64(static_cast<Poco::Int64>(body.size()));

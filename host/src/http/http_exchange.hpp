@@ -42,6 +42,12 @@ public:
     // upgrade, a streamed body): records the status for logs and metrics.
     void mark_sent(int status) { status_ = status; }
 
+    // A handler that read the request body to its end says so; a response sent
+    // while body bytes are still unread closes the connection, or those bytes
+    // would be parsed as the next request on it (request smuggling).
+    void mark_body_consumed() { body_consumed_ = true; }
+    bool has_unread_body() const;
+
     bool responded() const { return status_ != 0; }
     int status() const { return status_; }
 
@@ -52,6 +58,7 @@ private:
     std::string path_;
     PathParams params_;
     int status_ = 0;  // 0 until a response is sent
+    bool body_consumed_ = false;
 };
 
 }  // namespace vox::host

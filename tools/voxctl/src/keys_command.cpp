@@ -86,23 +86,14 @@ int run_keys(const ParsedArgs& args) {
         if (words.size() != 2) throw UsageError("revoke takes the key's id: voxctl keys revoke key_...");
         auto store = open_configured_store(args);
         vox::auth::ApiKeyService keys(*store.api_keys);
-        std::size_t other_admins = 0;
-        bool is_admin = false;
-        for (const auto& key : keys.list()) {
-            if (key.revoked_at) continue;
-            if (key.id == words[1])
-                is_admin = key.role == "admin";
-            else if (key.role == "admin")
-                ++other_admins;
-        }
-        if (is_admin && other_admins == 0 && !args.flag("force")) {
+        using Outcome = vox::storage::ApiKeyRepository::RevokeOutcome;
+        switch (keys.revoke(words[1], !args.flag("force"))) {
+        case Outcome::revoked: break;
+        case Outcome::not_found: std::cerr << "voxctl: no active API key " << words[1] << "\n"; return kExitFailure;
+        case Outcome::last_admin:
             std::cerr << "voxctl: " << words[1]
                       << " is the last active admin key; revoking it locks the API until a new key is created "
                          "(add --force to do it anyway)\n";
-            return kExitFailure;
-        }
-        if (!keys.revoke(words[1])) {
-            std::cerr << "voxctl: no active API key " << words[1] << "\n";
             return kExitFailure;
         }
         std::cout << "revoked " << words[1] << "\n";

@@ -35,7 +35,8 @@ public:
     // Returns true when it was added.
     bool ensure(const std::string& secret, const std::string& name, const std::string& role = "admin");
     std::optional<storage::ApiKey> authenticate(const std::string& secret);
-    bool revoke(const std::string& id);
+    // keep_last_admin: refuse (last_admin) to revoke the last active admin key.
+    storage::ApiKeyRepository::RevokeOutcome revoke(const std::string& id, bool keep_last_admin = true);
     std::vector<storage::ApiKey> list();
     std::size_t count_active();
 

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,9 @@ public:
     virtual Page list(const PageRequest& page) = 0;
     // Replaces the stored document; false when no such agent.
     virtual bool replace(const Json& agent) = 0;
+    // Read, change and write one agent atomically (no update lost to a
+    // concurrent one). `change` may throw to abandon the write. nullopt when no such agent.
+    virtual std::optional<Json> modify(const std::string& id, const std::function<Json(const Json&)>& change) = 0;
     // Deletes the agent and its flow. With numbers still assigned: throws
     // ConflictError, or unassigns them first when `unassign_numbers`.
     virtual bool remove(const std::string& id, bool unassign_numbers) = 0;
@@ -86,6 +90,9 @@ public:
     virtual std::optional<PhoneNumber> find_by_number(const std::string& number) = 0;
     virtual std::vector<PhoneNumber> list(const PageRequest& page, std::optional<std::string>& next_cursor) = 0;
     virtual bool update(const PhoneNumber& number) = 0;  // throws ConflictError("agent_not_found")
+    // Read, change and write one number atomically; nullopt when no such number.
+    // Throws ConflictError("agent_not_found") when the change names a missing agent.
+    virtual std::optional<PhoneNumber> modify(const std::string& id, const std::function<void(PhoneNumber&)>& change) = 0;
     virtual bool remove(const std::string& id) = 0;
     virtual void count_call(const std::string& number) = 0;
 };
@@ -109,8 +116,10 @@ public:
     virtual void create(const ApiKey& key) = 0;
     virtual std::optional<ApiKey> find_by_hash(const std::string& hash) = 0;
     virtual std::vector<ApiKey> list() = 0;
-    // Sets revoked_at; false when no such key or already revoked.
-    virtual bool revoke(const std::string& id, const std::string& revoked_at) = 0;
+    enum class RevokeOutcome { revoked, not_found, last_admin };
+    // Sets revoked_at, atomically refusing (last_admin) to revoke the last active
+    // admin key when `keep_last_admin`; not_found when no such active key.
+    virtual RevokeOutcome revoke(const std::string& id, const std::string& revoked_at, bool keep_last_admin) = 0;
     virtual void touch(const std::string& id, const std::string& used_at) = 0;
     virtual std::size_t count_active() = 0;
 };
