@@ -31,6 +31,7 @@ struct Command {
 std::string command_help(const Command& command);
 
 Command make_tts_command();
+Command make_stt_command();
 Command make_plugins_command();
 Command make_keys_command();
 
