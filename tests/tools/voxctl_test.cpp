@@ -214,8 +214,12 @@ TEST(Voxctl, PluginsListsProvidersAndRefusedPluginsWithReasons) {
             EXPECT_EQ(provider.at("capabilities").at("voices").size(), 5u);
         }
     EXPECT_TRUE(flite) << json.out;
-    ASSERT_EQ(document.at("refused").size(), 1u) << json.out;
-    EXPECT_TRUE(contains(document.at("refused").at(0).dump(), "broken.so"));
+    // The broken file, once (a built-in plugin may be refused too, e.g.
+    // llm.openai when no OPENAI_API_KEY is set).
+    std::size_t broken = 0;
+    for (const auto& refused : document.at("refused"))
+        if (contains(refused.dump(), "broken.so")) ++broken;
+    EXPECT_EQ(broken, 1u) << json.out;
 }
 
 TEST(Voxctl, PluginPathOptionFindsPluginsElsewhere) {
