@@ -365,5 +365,48 @@ TEST_F(PocketsphinxTest, SecondSessionOpensQuickly) {
     EXPECT_LT(reopen_ms, 100.0);
 }
 
+TEST_F(PocketsphinxTest, ConcurrentSessionsDecodeIndependently) {
+    const std::string other = "I would like to change my appointment to next Monday morning";
+    audio::AudioBuffer a = speak(kSentence, 16000);
+    audio::AudioBuffer b = speak(other, 8000);
+    Results ra;
+    Results rb;
+    SttClient first(*stt_, ra.callbacks(), {{}, 16000});
+    SttClient second(*stt_, rb.callbacks(), {{}, 8000});
+    std::thread feeder([&] {
+        push_chunks(second, b);
+        second.flush();
+    });
+    push_chunks(first, a);
+    first.flush();
+    feeder.join();
+    ASSERT_TRUE(ra.wait_finals(1));
+    ASSERT_TRUE(rb.wait_finals(1));
+    EXPECT_GE(word_overlap(kSentence, ra.finals_copy().front().text), 0.6) << ra.finals_copy().front().text;
+    EXPECT_GE(word_overlap(other, rb.finals_copy().front().text), 0.4) << rb.finals_copy().front().text;
+}
+
+TEST_F(PocketsphinxTest, ClientRefusesAProviderOfAnotherKind) {
+    Results results;
+    EXPECT_THROW(SttClient(*registry_.find("tts.flite"), results.callbacks(), {{}, 16000}), ProviderError);
+}
+
+// Nothing but the entry point may be visible: no pocketsphinx or std:: symbol
+// of this plugin can then clash with another plugin's or the host's.
+TEST(PocketsphinxPluginFile, ExportsOnlyTheEntryPoint) {
+    std::string command = std::string("nm -D --defined-only '") + VOX_TEST_POCKETSPHINX_PLUGIN + "'";
+    FILE* pipe = popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::vector<std::string> symbols;
+    char line[1024];
+    while (std::fgets(line, sizeof line, pipe) != nullptr) {
+        std::istringstream fields(line);
+        std::string address, type, name;
+        if (fields >> address >> type >> name) symbols.push_back(name);
+    }
+    ASSERT_EQ(pclose(pipe), 0) << command;
+    EXPECT_EQ(symbols, std::vector<std::string>{"vox_plugin_entry"});
+}
+
 }  // namespace
 }  // namespace vox::test
