@@ -24,7 +24,10 @@ namespace {
 std::vector<std::string> child_environment(const Environment& extra) {
     std::vector<std::string> entries;
     for (char** entry = environ; *entry != nullptr; ++entry)
-        if (std::string_view(*entry).rfind("VOX_", 0) != 0) entries.emplace_back(*entry);
+        // Neither the caller's VOX_* settings nor an OpenAI key or endpoint
+        // (llm.openai would then load and reach the internet).
+        if (std::string_view(*entry).rfind("VOX_", 0) != 0 && std::string_view(*entry).rfind("OPENAI_", 0) != 0)
+            entries.emplace_back(*entry);
     for (const auto& [name, value] : extra) entries.push_back(name + "=" + value);
     if (!extra.count("VOX_BOOTSTRAP_API_KEY")) entries.push_back(std::string("VOX_BOOTSTRAP_API_KEY=") + kTestApiKey);
     return entries;

@@ -32,6 +32,7 @@ std::string command_help(const Command& command);
 
 Command make_tts_command();
 Command make_stt_command();
+Command make_llm_command();
 Command make_plugins_command();
 Command make_keys_command();
 

@@ -27,7 +27,7 @@ std::string command_help(const Command& command) {
 
 namespace {
 
-std::vector<Command> all_commands() { return {make_tts_command(), make_stt_command(), make_plugins_command(), make_keys_command()}; }
+std::vector<Command> all_commands() { return {make_tts_command(), make_stt_command(), make_llm_command(), make_plugins_command(), make_keys_command()}; }
 
 const std::vector<OptionSpec>& global_options() {
     static const std::vector<OptionSpec> options = {
