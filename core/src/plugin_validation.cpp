@@ -29,7 +29,7 @@ Mandatory mandatory(const VTable* vtable, const char* name, Field VTable::*field
     return {name, end, covered && vtable->*field != nullptr};
 }
 
-std::vector<Mandatory> mandatory_functions(vox_provider_kind kind, const void* raw) {
+std::vector<Mandatory> mandatory_functions(std::uint32_t kind, const void* raw) {
     switch (kind) {
     case VOX_PROVIDER_STT: {
         const auto* v = static_cast<const vox_stt_vtable*>(raw);

@@ -29,7 +29,7 @@ std::optional<ProviderKind> provider_kind_from_string(std::string_view name) {
     return std::nullopt;
 }
 
-std::optional<ProviderKind> provider_kind_from_abi(vox_provider_kind kind) {
+std::optional<ProviderKind> provider_kind_from_abi(std::uint32_t kind) {
     switch (kind) {
     case VOX_PROVIDER_STT: return ProviderKind::stt;
     case VOX_PROVIDER_LLM: return ProviderKind::llm;

@@ -204,7 +204,8 @@ TEST_P(ErrorsTest, ValidationFailuresAre422WithJsonPointers) {
         auto fields = error_fields(reply);
         EXPECT_NE(std::find(fields.begin(), fields.end(), c.field), fields.end())
             << "expected an error at " << c.field << " for " << c.body.dump().substr(0, 200) << ": " << reply.body;
-        for (const auto& error : reply.json()["errors"]) {
+        const Json body = reply.json();  // kept alive: the loop walks a part of it
+        for (const auto& error : body["errors"]) {
             EXPECT_TRUE(error["message"].is_string() && !error["message"].get<std::string>().empty()) << error.dump();
             std::string field = error.value("field", "?");
             EXPECT_TRUE(field.empty() || field[0] == '/') << "not a JSON Pointer: " << field;

@@ -85,7 +85,7 @@ TEST(Validation, NoProviders) {
 
 TEST(Validation, UnknownKind) {
     Fixture f;
-    f.provider.kind = static_cast<vox_provider_kind>(42);
+    f.provider.kind = 42;
     EXPECT_NE(problem(&f.descriptor).find("unknown provider kind 42"), std::string::npos);
 }
 

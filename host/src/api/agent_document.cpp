@@ -42,7 +42,9 @@ nlohmann::json new_agent(const nlohmann::json& input, const AgentDefaults& defau
                             {"stats", {{"calls_handled", 0}, {"avg_latency", 0.0}, {"success_rate", 0.0}}},
                             {"created_at", now},
                             {"updated_at", now}};
-    return updated_agent(agent, input);
+    agent = updated_agent(agent, input);
+    agent["updated_at"] = now;  // a new agent was created and last updated at the same moment
+    return agent;
 }
 
 nlohmann::json updated_agent(const nlohmann::json& existing, const nlohmann::json& input) {

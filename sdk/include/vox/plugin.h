@@ -180,7 +180,10 @@ typedef struct vox_audio {
  */
 typedef struct vox_provider {
     size_t struct_size;
-    vox_provider_kind kind;
+    /* A vox_provider_kind value. A fixed-width integer, not the enum type:
+     * the size of a C enum is up to the compiler, and a host must be able to
+     * read (and refuse) a value it does not know. */
+    uint32_t kind;
     const char* name;        /* [a-z0-9_]+, unique within the kind */
     const char* description; /* one line for people */
     /*

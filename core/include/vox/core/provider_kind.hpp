@@ -3,6 +3,7 @@
 
 #include <vox/plugin.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,7 +13,7 @@ namespace vox {
 enum class ProviderKind { stt, llm, tts, vad, transport, flow_node };
 
 std::string_view to_string(ProviderKind kind);
-std::optional<ProviderKind> provider_kind_from_abi(vox_provider_kind kind);
+std::optional<ProviderKind> provider_kind_from_abi(std::uint32_t kind);  // a vox_provider_kind value
 std::optional<ProviderKind> provider_kind_from_string(std::string_view name);
 vox_provider_kind to_abi(ProviderKind kind);
 
