@@ -1,6 +1,7 @@
 // voxctl stt end to end: the built binary with the plugins built in this tree
 // (found next to the executable). Speech is made with 'voxctl tts' (flite).
 #include "audio_test_support.hpp"
+#include "voxctl_runner.hpp"
 
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
@@ -15,68 +16,6 @@ namespace vox::test {
 namespace {
 
 const char* const kSentence = "I would like to change my appointment to next Monday morning";
-
-struct Result {
-    int status = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string shell_quote(const std::string& arg) {
-    std::string q = "'";
-    for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-Result voxctl(const std::vector<std::string>& args) {
-    std::string err_file = scratch("stderr.txt");
-    std::string command = "env -u VOX_PLUGIN_PATH " + shell_quote(VOX_TEST_VOXCTL);
-    for (const auto& arg : args) command += " " + shell_quote(arg);
-    command += " 2>" + shell_quote(err_file) + " </dev/null";
-    Result result;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) {
-        ADD_FAILURE() << "cannot run " << command;
-        return result;
-    }
-    char buffer[4096];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) result.out.append(buffer, n);
-    int raw = pclose(pipe);
-    result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    std::ifstream err(err_file);
-    std::stringstream text;
-    text << err.rdbuf();
-    result.err = text.str();
-    return result;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
-
-double word_overlap(const std::string& reference, const std::string& heard) {
-    auto words = [](const std::string& text) {
-        std::vector<std::string> list;
-        std::istringstream stream(text);
-        for (std::string w; stream >> w;) {
-            std::string clean;
-            for (char c : w)
-                if (std::isalpha(static_cast<unsigned char>(c)) != 0)
-                    clean += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            if (!clean.empty()) list.push_back(clean);
-        }
-        return list;
-    };
-    auto ref = words(reference);
-    auto hyp = words(heard);
-    std::size_t matched = 0;
-    for (const auto& w : ref)
-        if (auto found = std::find(hyp.begin(), hyp.end(), w); found != hyp.end()) {
-            ++matched;
-            hyp.erase(found);
-        }
-    return ref.empty() ? 0.0 : static_cast<double>(matched) / static_cast<double>(ref.size());
-}
 
 // kSentence spoken by flite (slt) into a WAV file at `rate`.
 std::string speech_file(const std::string& name, int rate) {
