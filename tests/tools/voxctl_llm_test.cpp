@@ -42,7 +42,10 @@ std::string shell_quote(const std::string& arg) {
 // it arrives so the test can tell when the first bytes came.
 Result voxctl(const OpenAiTestServer& server, const std::vector<std::string>& args, const std::string& key = "") {
     std::filesystem::create_directories(VOX_TEST_TMP_DIR);
-    std::string err_file = std::string(VOX_TEST_TMP_DIR) + "/voxctl_llm_stderr.txt";
+    // One file per test: ctest runs these tests in parallel processes.
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string err_file = std::string(VOX_TEST_TMP_DIR) + "/" + test->test_suite_name() + "." + test->name() +
+                           ".voxctl_llm_stderr.txt";
     std::string command = "env -u VOX_PLUGIN_PATH OPENAI_BASE_URL=" + shell_quote(server.base_url()) +
                           " OPENAI_API_KEY=" + shell_quote(key.empty() ? server.api_key() : key) + " " +
                           shell_quote(VOX_TEST_VOXCTL);
