@@ -44,7 +44,7 @@ extern "C" {
 #endif
 
 #define VOX_ABI_MAJOR 1
-#define VOX_ABI_MINOR 0
+#define VOX_ABI_MINOR 1
 
 /* The name of the one exported symbol, for dlsym. */
 #define VOX_PLUGIN_ENTRY_SYMBOL "vox_plugin_entry"
@@ -367,7 +367,13 @@ typedef struct vox_transport_vtable {
     /* Starts listening for calls; `callbacks` copied. Host thread. */
     vox_status (*start)(void* plugin_ctx, const char* settings_json, const vox_transport_callbacks* callbacks,
                         vox_error* err);
-    /* Places an outbound call; JSON {"to","from",...}. Host thread. */
+    /*
+     * Places an outbound call; JSON {"to","from",...}. Host thread.
+     * A transport whose callers connect to it (web calls) reads this as "expect
+     * this caller": JSON {"call_id","access_token","expires_in_ms"}; when the
+     * caller connects with the token, on_call_started reports it with
+     * details {"call_id", "sample_rate", ...}.
+     */
     vox_status (*dial)(void* plugin_ctx, const char* request_json, vox_error* err);
     /* Queues agent audio of `context` for playout. Borrowed; copy it. */
     vox_status (*play)(vox_transport_call* call, uint64_t context, const vox_audio* audio, vox_error* err);
@@ -378,6 +384,12 @@ typedef struct vox_transport_vtable {
     vox_status (*hangup)(vox_transport_call* call, const char* reason, vox_error* err);
     /* Stops accepting calls. Host thread, at shutdown. */
     void (*stop)(void* plugin_ctx);
+    /*
+     * Since ABI 1.1, optional (may be NULL): delivers a call event (a JSON
+     * object, borrowed) to the caller's client when the transport has a
+     * channel for it (a web call's socket). Any thread.
+     */
+    vox_status (*send_event)(vox_transport_call* call, const char* event_json, vox_error* err);
 } vox_transport_vtable;
 
 /* ---- Call-flow node type -------------------------------------------------- */
