@@ -1,0 +1,113 @@
+// One live call: the caller's audio in, the agent's audio out, and between
+// them voice-activity detection, turn-taking with barge-in, STT, the LLM and
+// TTS, run as a frame pipeline on the call's own strand of the shared
+// CallRuntime pool (no thread per call).
+//
+//   auto session = vox::call::CallSession::create(runtime, std::move(setup), transport, observer);
+//   session->start();                  // greets (speak_first) or listens
+//   session->push_audio(view);         // transport thread: caller audio at setup.sample_rate
+//   session->end("api_hangup");        // or it ends itself (inactivity, errors, ...)
+//
+// The session reports everything through the CallObserver: events (the
+// objects of docs/protocol.md section 4; the host forwards them to the event
+// sockets and to the caller's client through the transport's send_event) and
+// exactly one on_ended with the call's result.
+#pragma once
+
+#include <vox/core/audio/pcm.hpp>
+#include <vox/core/call/call_runtime.hpp>
+#include <vox/core/plugin_registry.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace vox::call {
+
+// What a session needs from the transport its caller is on. Called from the
+// session's strand; implementations must not block for long.
+class CallTransport {
+public:
+    virtual ~CallTransport() = default;
+    // Queues agent audio of response `context` (at the call's sample rate) for play-out.
+    virtual void play(std::uint64_t context, const audio::AudioView& audio) = 0;
+    // Barge-in: drops queued audio of `context`; returns how many ms of it were played.
+    virtual std::uint32_t clear(std::uint64_t context) = 0;
+    // The session ends the call (the transport must not report the end back).
+    virtual void hangup(std::string_view reason) = 0;
+};
+
+// Providers resolved by the host from the agent (and its defaults).
+struct CallProviders {
+    const Provider* stt = nullptr;
+    const Provider* llm = nullptr;  // may be null: the agent then only says its begin message
+    const Provider* tts = nullptr;
+    const Provider* vad = nullptr;  // may be null: a built-in energy detector is used
+};
+
+struct CallSetup {
+    std::string call_id;
+    nlohmann::json agent;                                  // the agent as the API returns it
+    nlohmann::json variables = nlohmann::json::object();   // {{name}} substitutions
+    std::uint32_t sample_rate = 16000;                     // the transport's audio rate, both ways
+    CallProviders providers;
+    nlohmann::json stt_settings = nlohmann::json::object();
+    nlohmann::json tts_settings = nlohmann::json::object();  // e.g. {"voice": agent.voice}
+    nlohmann::json vad_settings = nlohmann::json::object();
+};
+
+// What a finished call leaves for its record (docs/protocol.md sections 5, 6).
+struct CallResult {
+    std::string disconnection_reason;  // user_hangup, inactivity, error_llm, ...
+    bool failed = false;               // status "failed" rather than "completed"
+    double duration_seconds = 0;       // from start() to the end
+    nlohmann::json transcript = nlohmann::json::array();  // [{"speaker","text","start","end"}], seconds
+    nlohmann::json latency = nlohmann::json::object();    // {"e2e","stt","llm","tts"}: percentiles, ms
+    double mean_e2e_latency_ms = 0;    // 0 when no turn was answered
+    std::size_t turns = 0;             // caller turns answered
+};
+
+class CallObserver {
+public:
+    virtual ~CallObserver() = default;
+    // An event of docs/protocol.md section 4 ("type", "call_id", "t_ms", ...).
+    // Runs on the session's strand; must not block for long or call back into the session.
+    virtual void on_event(const nlohmann::json& event) = 0;
+    // Exactly once, after the last event (call_ended is sent by the host once the record is stored).
+    virtual void on_ended(const CallResult& result) = 0;
+};
+
+class CallSession : public std::enable_shared_from_this<CallSession> {
+public:
+    // Throws ProviderError when a provider refuses to open a session (bad voice, ...).
+    static std::shared_ptr<CallSession> create(CallRuntime& runtime, CallSetup setup,
+                                               std::shared_ptr<CallTransport> transport,
+                                               std::shared_ptr<CallObserver> observer);
+    virtual ~CallSession() = default;
+
+    // Starts the pipeline: call_started, then the greeting or listening.
+    virtual void start() = 0;
+    // Caller audio at setup.sample_rate, mono. Any thread; cheap (copies and posts).
+    virtual void push_audio(const audio::AudioView& audio) = 0;
+    virtual void push_dtmf(char digit) = 0;
+    // The transport played `played_ms` of response `context`.
+    virtual void on_played(std::uint64_t context, std::uint32_t played_ms) = 0;
+    // Ends the call from outside (the caller hung up, the API, shutdown). Any
+    // thread; idempotent. on_ended follows (asynchronously).
+    virtual void end(std::string reason) = 0;
+    // True until on_ended has been delivered.
+    virtual bool active() const = 0;
+
+    const std::string& call_id() const { return call_id_; }
+
+protected:
+    explicit CallSession(std::string call_id) : call_id_(std::move(call_id)) {}
+
+private:
+    std::string call_id_;
+};
+
+}  // namespace vox::call
