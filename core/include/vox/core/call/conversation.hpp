@@ -1,0 +1,56 @@
+// The LLM context of a call: the system prompt and the turns so far, where an
+// agent turn holds only what the caller actually heard (a barge-in cuts it to
+// the words played before the interruption).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vox::call {
+
+// "Hello {{name}}" with {"name": "Ada"} -> "Hello Ada". Unknown names are left
+// as written; non-string values are written as JSON.
+std::string substitute_variables(std::string_view text, const nlohmann::json& variables);
+
+// The words of `text` that start before `played_ms`, given each word's start
+// time; without timings, the share of the words proportional to played/total.
+struct TimedWord {
+    std::string word;
+    std::uint32_t start_ms = 0;
+};
+std::string heard_prefix(const std::string& text, const std::vector<TimedWord>& words, std::uint32_t played_ms,
+                         std::uint32_t total_ms);
+
+class Conversation {
+public:
+    explicit Conversation(std::string system_prompt) : system_prompt_(std::move(system_prompt)) {}
+
+    void add_user(std::string text);
+    // An agent response `response` begins / grows by a clause / is cut to what was heard.
+    void begin_agent(std::uint64_t response);
+    void append_agent(std::uint64_t response, std::string_view text);
+    void truncate_agent(std::uint64_t response, std::string heard);
+    std::string agent_text(std::uint64_t response) const;
+
+    // OpenAI-style messages: system first, then the turns (empty agent turns left out).
+    nlohmann::json messages() const;
+    std::size_t size() const { return turns_.size(); }
+
+private:
+    struct Turn {
+        std::string role;  // "user" / "assistant"
+        std::string text;
+        std::uint64_t response = 0;
+    };
+    Turn* find_agent(std::uint64_t response);
+    const Turn* find_agent(std::uint64_t response) const;
+
+    std::string system_prompt_;
+    std::vector<Turn> turns_;
+};
+
+}  // namespace vox::call

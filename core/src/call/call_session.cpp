@@ -1,0 +1,248 @@
+// CallSession: assembles a call's pipeline (input -> stt -> llm -> tts ->
+// output), runs it on a strand of the CallRuntime, and watches the call as a
+// whole on a 100 ms tick: maximum duration, inactivity, dead air.
+#include <vox/core/call/call_session.hpp>
+
+#include "call_context.hpp"
+#include "input_processor.hpp"
+#include "llm_processor.hpp"
+#include "output_processor.hpp"
+#include "stt_processor.hpp"
+#include "tts_processor.hpp"
+#include "voice_detector.hpp"
+
+#include <vox/core/host_services.hpp>
+#include <vox/core/log.hpp>
+#include <vox/core/pipeline/pipeline.hpp>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <set>
+
+namespace vox::call {
+namespace {
+
+using namespace std::chrono_literals;
+using detail::CallContext;
+using pipeline::Frame;
+using pipeline::FrameType;
+
+constexpr auto kTick = 100ms;
+constexpr std::int64_t kFillerAfterNs = 4'000'000'000;    // owed answer, nothing playing: say a filler
+constexpr std::int64_t kDeadAirEndNs = 12'000'000'000;    // still nothing: give up
+constexpr const char* kFillerText = "One moment, please.";
+
+bool counts_as_completed(const std::string& reason) {
+    static const std::set<std::string> completed = {"user_hangup", "agent_hangup", "api_hangup", "inactivity",
+                                                    "max_duration_reached"};
+    return completed.contains(reason);
+}
+// Reasons where the caller's side is already gone: do not hang up on it.
+bool transport_already_ended(const std::string& reason) {
+    return reason == "user_hangup" || reason == "error_transport";
+}
+
+class CallSessionImpl final : public CallSession {
+public:
+    CallSessionImpl(CallRuntime& runtime, CallSetup setup, std::shared_ptr<CallTransport> transport,
+                    std::shared_ptr<CallObserver> observer)
+        : CallSession(setup.call_id),
+          strand_(runtime.make_strand()),
+          observer_(std::move(observer)),
+          timer_(strand_),
+          pipeline_(strand_) {
+        call_.setup = std::move(setup);
+        call_.transport = std::move(transport);
+        call_.now_ns = [] { return static_cast<std::int64_t>(HostServices::monotonic_ns()); };
+        call_.start_ns = call_.now_ns();
+        call_.last_activity_ns = call_.start_ns;
+        const auto& agent = call_.setup.agent;
+        settings_ = agent.contains("settings") && agent["settings"].is_object() ? agent["settings"]
+                                                                                 : nlohmann::json::object();
+        call_.conversation =
+            Conversation(substitute_variables(agent.value("system_prompt", std::string()), call_.setup.variables));
+        call_.emit = [this](nlohmann::json event) { emit(std::move(event)); };
+        call_.end_call = [this](std::string reason, bool) { end(std::move(reason)); };
+    }
+
+    void build() {
+        pipeline_.set_owner(weak_from_this());
+        vad_ = detail::make_voice_detector(call_.setup.providers.vad, call_.setup.vad_settings,
+                                           call_.setup.sample_rate);
+        pipeline_.add(std::make_unique<detail::InputProcessor>(call_, vad_.detector,
+                                                               TurnSettings::from_agent_settings(settings_)));
+        stt_ = &pipeline_.add(std::make_unique<detail::SttProcessor>(call_));
+        llm_ = &pipeline_.add(std::make_unique<detail::LlmProcessor>(call_));
+        tts_ = &pipeline_.add(std::make_unique<detail::TtsProcessor>(call_));
+        output_ = &pipeline_.add(std::make_unique<detail::OutputProcessor>(call_));
+        stt_->open();
+        tts_->open();
+        llm_->open();
+    }
+
+    ~CallSessionImpl() override { close_providers(); }
+
+    void start() override {
+        boost::asio::post(strand_, [self = shared()] {
+            if (self->ended_) return;
+            self->emit({{"type", "call_started"},
+                        {"agent_id", self->call_.setup.agent.value("id", std::string())},
+                        {"sample_rate", self->call_.setup.sample_rate}});
+            std::string greeting =
+                substitute_variables(self->call_.setup.agent.value("begin_message", std::string()),
+                                     self->call_.setup.variables);
+            if (self->settings_.value("speak_first", true) && !greeting.empty()) self->llm_->say(greeting, true);
+            self->pipeline_.run();
+            self->schedule_tick();
+        });
+    }
+
+    void push_audio(const audio::AudioView& audio) override {
+        if (!active_.load()) return;
+        if (audio.sample_rate != call_.setup.sample_rate || audio.channels != 1) return;  // the transport checks
+        auto frame = Frame::make(FrameType::input_audio, 0, 0, call_.now_ns());
+        frame.audio = std::make_shared<const audio::AudioBuffer>(
+            audio::AudioBuffer{{audio.samples.begin(), audio.samples.end()}, audio.sample_rate, 1});
+        pipeline_.inject(0, std::move(frame));
+    }
+
+    void push_dtmf(char digit) override {
+        boost::asio::post(strand_, [self = shared(), digit] {
+            if (!self->ended_) self->emit({{"type", "dtmf"}, {"digit", std::string(1, digit)}});
+        });
+    }
+
+    void on_played(std::uint64_t context, std::uint32_t played_ms) override {
+        boost::asio::post(strand_, [self = shared(), context, played_ms] {
+            if (self->ended_) return;
+            self->output_->on_played(context, played_ms);
+            self->pipeline_.run();
+        });
+    }
+
+    void end(std::string reason) override {
+        boost::asio::post(strand_, [self = shared(), reason = std::move(reason)] { self->finish(reason); });
+    }
+
+    bool active() const override { return active_.load(); }
+
+private:
+    std::shared_ptr<CallSessionImpl> shared() { return std::static_pointer_cast<CallSessionImpl>(shared_from_this()); }
+
+    void emit(nlohmann::json event) {
+        event["call_id"] = call_.setup.call_id;
+        event["t_ms"] = (call_.now_ns() - call_.start_ns) / 1'000'000;
+        observer_->on_event(event);
+    }
+
+    void schedule_tick() {
+        timer_.expires_after(kTick);
+        timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& error) {
+            auto self = std::static_pointer_cast<CallSessionImpl>(weak.lock());
+            if (!self || error || self->ended_) return;
+            self->tick();
+        });
+    }
+
+    void tick() {
+        std::int64_t now = call_.now_ns();
+        output_->tick(now);
+        pipeline_.run();
+        auto seconds = [](std::int64_t ns) { return static_cast<double>(ns) / 1e9; };
+        if (seconds(now - call_.start_ns) >= settings_.value("max_call_duration_s", 1800)) {
+            finish("max_duration_reached");
+            return;
+        }
+        if (!call_.agent_audible && call_.answer_owed_since == 0 &&
+            seconds(now - call_.last_activity_ns) >= settings_.value("end_call_after_silence_s", 30)) {
+            finish("inactivity");
+            return;
+        }
+        watch_dead_air(now);
+        if (!ended_) schedule_tick();
+    }
+
+    // The agent owes an answer and nothing plays: a filler and a second try,
+    // then the end of the call. Never silence forever.
+    void watch_dead_air(std::int64_t now) {
+        std::int64_t owed = call_.answer_owed_since;
+        if (owed == 0 || call_.agent_audible) return;
+        if (now - owed >= kDeadAirEndNs) {
+            emit({{"type", "error"}, {"code", "dead_air"}, {"message", "no answer could be produced"}, {"fatal", true}});
+            finish("dead_air");
+            return;
+        }
+        if (now - owed >= kFillerAfterNs && filler_for_ != owed) {
+            filler_for_ = owed;
+            emit({{"type", "error"},
+                  {"code", "dead_air"},
+                  {"message", "no answer after 4 s: saying a filler and asking again"},
+                  {"fatal", false}});
+            llm_->say(kFillerText, false);
+            llm_->retry();
+            pipeline_.run();
+        }
+    }
+
+    void close_providers() noexcept {
+        if (llm_) llm_->close();
+        if (stt_) stt_->close();
+        if (tts_) tts_->close();
+    }
+
+    void finish(const std::string& reason) {
+        if (ended_) return;
+        ended_ = true;
+        timer_.cancel();
+        pipeline_.stop();
+        close_providers();
+        if (!transport_already_ended(reason)) call_.transport->hangup(reason);
+
+        CallResult result;
+        result.disconnection_reason = reason;
+        result.failed = !counts_as_completed(reason);
+        result.duration_seconds = static_cast<double>(call_.now_ns() - call_.start_ns) / 1e9;
+        result.transcript = std::move(call_.transcript);
+        std::stable_sort(result.transcript.begin(), result.transcript.end(),
+                         [](const nlohmann::json& a, const nlohmann::json& b) { return a["start"].get<double>() < b["start"].get<double>(); });
+        result.latency = call_.latency.to_json();
+        result.mean_e2e_latency_ms = call_.latency.mean("e2e");
+        result.turns = call_.latency.count("e2e");
+        vox::log::info("call", "call ended",
+                       {{"call_id", call_.setup.call_id},
+                        {"reason", reason},
+                        {"duration_s", result.duration_seconds},
+                        {"turns", result.turns},
+                        {"dropped_input_frames", pipeline_.dropped_input()}});
+        active_ = false;
+        observer_->on_ended(result);
+    }
+
+    boost::asio::any_io_executor strand_;
+    std::shared_ptr<CallObserver> observer_;
+    boost::asio::steady_timer timer_;
+    CallContext call_;
+    nlohmann::json settings_;
+    detail::VoiceDetectorHandle vad_;
+    pipeline::Pipeline pipeline_;
+    detail::SttProcessor* stt_ = nullptr;
+    detail::LlmProcessor* llm_ = nullptr;
+    detail::TtsProcessor* tts_ = nullptr;
+    detail::OutputProcessor* output_ = nullptr;
+    std::int64_t filler_for_ = 0;
+    bool ended_ = false;
+    std::atomic<bool> active_{true};
+};
+
+}  // namespace
+
+std::shared_ptr<CallSession> CallSession::create(CallRuntime& runtime, CallSetup setup,
+                                                 std::shared_ptr<CallTransport> transport,
+                                                 std::shared_ptr<CallObserver> observer) {
+    auto session = std::make_shared<CallSessionImpl>(runtime, std::move(setup), std::move(transport), std::move(observer));
+    session->build();
+    return session;
+}
+
+}  // namespace vox::call

@@ -1,0 +1,222 @@
+#include "llm_processor.hpp"
+
+#include <vox/core/log.hpp>
+#include <vox/core/pipeline/pipeline.hpp>
+
+namespace vox::call::detail {
+
+using pipeline::Frame;
+using pipeline::FrameType;
+
+namespace {
+constexpr int kMaxAttempts = 2;  // a failed request is asked once more
+}
+
+LlmProcessor::LlmProcessor(CallContext& call) : FrameProcessor("llm"), call_(call) {}
+
+void LlmProcessor::open() {
+    if (call_.setup.providers.llm == nullptr) return;
+    auto& pipe = pipeline();
+    std::size_t self = index();
+    auto now = call_.now_ns;
+    // Callbacks carry the provider's generation id in `response`; the strand
+    // compares it with the running one, so tokens of a cancelled request die there.
+    llm_ = std::make_unique<LlmClient>(
+        *call_.setup.providers.llm,
+        LlmCallbacks{.on_token =
+                         [&pipe, self, now](std::uint64_t generation, std::string_view text) {
+                             auto f = Frame::make(FrameType::response_text, 0, 0, now());
+                             f.code = "token";
+                             f.response = generation;
+                             f.text = text;
+                             pipe.inject(self, std::move(f));
+                         },
+                     .on_tool_call = {},
+                     .on_done =
+                         [&pipe, self, now](std::uint64_t generation, std::string_view reason) {
+                             auto f = Frame::make(FrameType::response_end, 0, 0, now());
+                             f.code = "llm";
+                             f.response = generation;
+                             f.text = reason;
+                             pipe.inject(self, std::move(f));
+                         },
+                     .on_error =
+                         [&pipe, self, now](std::uint64_t generation, const ProviderError& error) {
+                             auto f = Frame::make(FrameType::error, 0, 0, now());
+                             f.code = "llm";
+                             f.response = generation;
+                             f.text = error.what();
+                             pipe.inject(self, std::move(f));
+                         }});
+}
+
+void LlmProcessor::close() noexcept {
+    cancel_generation();
+    llm_.reset();  // waits for the cancelled generations to end
+}
+
+Frame LlmProcessor::frame(FrameType type) const {
+    auto f = Frame::make(type, response_turn_, const_cast<LlmProcessor*>(this)->pipeline().generation(), call_.now_ns());
+    f.response = response_;
+    return f;
+}
+
+void LlmProcessor::process(Frame f) {
+    switch (f.type) {
+    case FrameType::transcript: {
+        if (!f.is_final || f.text.empty()) return;
+        if (response_ != 0) {
+            // The caller spoke again before the answer played: answer both at once.
+            pipeline().interrupt(index(), f.turn, f.time_ns);
+            cancel_generation();
+            response_ = 0;
+        }
+        call_.conversation.add_user(f.text);
+        call_.answer_owed_since = f.time_ns;
+        start_response(f.turn);
+        ask(f.turn);
+        return;
+    }
+    case FrameType::response_text:
+        if (f.code == "token") {
+            on_token(std::move(f));
+            return;
+        }
+        push(std::move(f));
+        return;
+    case FrameType::response_end:
+        if (f.code == "llm") {
+            on_done(std::move(f));
+            return;
+        }
+        push(std::move(f));
+        return;
+    case FrameType::error:
+        if (f.code == "llm") {
+            on_error(std::move(f));
+            return;
+        }
+        push(std::move(f));
+        return;
+    case FrameType::interruption:
+        cancel_generation();
+        splitter_.reset();
+        response_ = 0;
+        push(std::move(f));
+        return;
+    default: push(std::move(f)); return;
+    }
+}
+
+void LlmProcessor::start_response(std::uint64_t turn) {
+    response_ = call_.next_response++;
+    response_turn_ = turn;
+    first_clause_sent_ = false;
+    attempts_ = 0;
+    splitter_.reset();
+    call_.conversation.begin_agent(response_);
+    push(frame(FrameType::response_start));
+}
+
+void LlmProcessor::ask(std::uint64_t turn) {
+    if (!llm_) {
+        call_.emit({{"type", "error"}, {"code", "error_llm"}, {"message", "the agent has no LLM provider"}, {"fatal", true}});
+        call_.end_call("error_llm", true);
+        return;
+    }
+    const auto& agent = call_.setup.agent;
+    const auto& settings = agent.contains("settings") ? agent["settings"] : nlohmann::json::object();
+    nlohmann::json request = {{"messages", call_.conversation.messages()},
+                              {"temperature", settings.value("temperature", 0.7)},
+                              {"max_tokens", settings.value("max_tokens", 256)}};
+    if (agent.contains("model") && agent["model"].is_string()) request["model"] = agent["model"];
+    call_.turns[turn].llm_start = call_.now_ns();
+    ++attempts_;
+    try {
+        generation_ = llm_->start(request);
+    } catch (const ProviderError& error) {
+        auto f = frame(FrameType::error);
+        f.text = error.what();
+        generation_.reset();
+        on_error(std::move(f));
+    }
+}
+
+void LlmProcessor::on_token(Frame f) {
+    if (!generation_ || f.response != *generation_ || response_ == 0) return;  // cancelled
+    TurnTimes& times = call_.turns[response_turn_];
+    if (times.llm_first_token == 0) times.llm_first_token = f.time_ns;
+    for (auto& clause : splitter_.push(f.text)) {
+        call_.conversation.append_agent(response_, clause);
+        auto out = frame(FrameType::response_text);
+        out.text = std::move(clause);
+        push(std::move(out));
+        first_clause_sent_ = true;
+    }
+}
+
+void LlmProcessor::on_done(Frame f) {
+    if (!generation_ || f.response != *generation_ || response_ == 0) return;
+    generation_.reset();
+    std::string rest = splitter_.flush();
+    if (!rest.empty()) {
+        call_.conversation.append_agent(response_, rest);
+        auto out = frame(FrameType::response_text);
+        out.text = std::move(rest);
+        push(std::move(out));
+    }
+    push(frame(FrameType::response_end));
+    response_ = 0;
+}
+
+void LlmProcessor::on_error(Frame f) {
+    if (f.code == "llm" && (!generation_ || f.response != *generation_)) return;  // a cancelled request
+    generation_.reset();
+    bool fatal = attempts_ >= kMaxAttempts || first_clause_sent_;
+    call_.emit({{"type", "error"}, {"code", "error_llm"}, {"message", f.text}, {"fatal", fatal}});
+    vox::log::warn("call", "LLM request failed", {{"call_id", call_.setup.call_id}, {"error", f.text}});
+    if (!fatal) {
+        ask(response_turn_);
+        return;
+    }
+    call_.end_call("error_llm", true);
+}
+
+void LlmProcessor::cancel_generation() {
+    if (generation_ && llm_) llm_->cancel(*generation_);
+    generation_.reset();
+}
+
+void LlmProcessor::say(const std::string& text, bool counts_as_answer) {
+    // A response of its own, beside any generation in progress (a filler plays
+    // while the real answer is still being generated).
+    std::uint64_t response = call_.next_response++;
+    auto make = [&](FrameType type) {
+        auto f = Frame::make(type, call_.turn, pipeline().generation(), call_.now_ns());
+        f.response = response;
+        f.code = counts_as_answer ? "" : "filler";
+        return f;
+    };
+    if (counts_as_answer) {
+        call_.answer_owed_since = call_.now_ns();
+        call_.conversation.begin_agent(response);
+    }
+    push(make(FrameType::response_start));
+    for (auto& clause : text::split_clauses(text)) {
+        if (counts_as_answer) call_.conversation.append_agent(response, clause);
+        auto out = make(FrameType::response_text);
+        out.text = std::move(clause);
+        push(std::move(out));
+    }
+    push(make(FrameType::response_end));
+}
+
+bool LlmProcessor::retry() {
+    if (response_ == 0 || first_clause_sent_ || !llm_) return false;
+    cancel_generation();
+    attempts_ = 0;
+    ask(response_turn_);
+    return true;
+}
+
+}  // namespace vox::call::detail

@@ -1,0 +1,51 @@
+// The agent's brain: on a final caller transcript, asks the LLM for an answer
+// with the conversation so far and streams it on as speakable clauses. Also
+// speaks scripted text (the begin message, fillers) through the same path.
+// Tokens come back from the provider's threads through inject(), tagged with
+// the generation they were asked in, so a barge-in drops them.
+#pragma once
+
+#include "call_context.hpp"
+
+#include <vox/core/pipeline/frame_processor.hpp>
+#include <vox/core/providers/llm_client.hpp>
+#include <vox/core/text/clause_splitter.hpp>
+
+#include <memory>
+#include <optional>
+
+namespace vox::call::detail {
+
+class LlmProcessor : public pipeline::FrameProcessor {
+public:
+    explicit LlmProcessor(CallContext& call);
+    void open();  // throws ProviderError
+    void close() noexcept;
+    void process(pipeline::Frame frame) override;
+
+    // Says `text` as a response of its own (no LLM). `answer` marks it as the
+    // answer a caller turn is owed (the greeting), not a filler.
+    void say(const std::string& text, bool counts_as_answer);
+    // Dead-air recovery: asks again for the pending answer. False when there is none.
+    bool retry();
+
+private:
+    void start_response(std::uint64_t turn);
+    void ask(std::uint64_t turn);
+    void on_token(pipeline::Frame frame);
+    void on_done(pipeline::Frame frame);
+    void on_error(pipeline::Frame frame);
+    void cancel_generation();
+    pipeline::Frame frame(pipeline::FrameType type) const;
+
+    CallContext& call_;
+    std::unique_ptr<LlmClient> llm_;
+    text::ClauseSplitter splitter_{{.min_words = 4, .max_chars = 200}};
+    std::optional<std::uint64_t> generation_;  // the provider's id of the running generation
+    std::uint64_t response_ = 0;               // the response being generated (0: none)
+    std::uint64_t response_turn_ = 0;
+    bool first_clause_sent_ = false;
+    int attempts_ = 0;
+};
+
+}  // namespace vox::call::detail
