@@ -29,9 +29,6 @@ using pipeline::Frame;
 using pipeline::FrameType;
 
 constexpr auto kTick = 100ms;
-constexpr std::int64_t kFillerAfterNs = 4'000'000'000;    // owed answer, nothing playing: say a filler
-constexpr std::int64_t kDeadAirEndNs = 12'000'000'000;    // still nothing: give up
-constexpr const char* kFillerText = "One moment, please.";
 
 bool counts_as_completed(const std::string& reason) {
     static const std::set<std::string> completed = {"user_hangup", "agent_hangup", "api_hangup", "inactivity",
@@ -101,6 +98,7 @@ public:
     void push_audio(const audio::AudioView& audio) override {
         if (!active_.load()) return;
         if (audio.sample_rate != call_.setup.sample_rate || audio.channels != 1) return;  // the transport checks
+        last_audio_ns_.store(call_.now_ns());
         auto frame = Frame::make(FrameType::input_audio, 0, 0, call_.now_ns());
         frame.audio = std::make_shared<const audio::AudioBuffer>(
             audio::AudioBuffer{{audio.samples.begin(), audio.samples.end()}, audio.sample_rate, 1});
@@ -147,6 +145,7 @@ private:
 
     void tick() {
         std::int64_t now = call_.now_ns();
+        feed_silence_when_starved(now);
         output_->tick(now);
         pipeline_.run();
         auto seconds = [](std::int64_t ns) { return static_cast<double>(ns) / 1e9; };
@@ -163,23 +162,37 @@ private:
         if (!ended_) schedule_tick();
     }
 
+    // A client that stops sending audio (it should send silence) must not
+    // leave a turn open forever: the missing time counts as silence.
+    void feed_silence_when_starved(std::int64_t now) {
+        std::int64_t last = last_audio_ns_.load();
+        if (last == 0) last = call_.start_ns;
+        if (now - last < 2 * std::chrono::nanoseconds(kTick).count()) return;
+        std::uint32_t rate = call_.setup.sample_rate;
+        auto frame = Frame::make(FrameType::input_audio, 0, 0, now);
+        frame.audio = std::make_shared<const audio::AudioBuffer>(
+            audio::AudioBuffer{std::vector<std::int16_t>(rate / 10, 0), rate, 1});  // one tick's worth
+        pipeline_.enqueue(0, std::move(frame));
+    }
+
     // The agent owes an answer and nothing plays: a filler and a second try,
     // then the end of the call. Never silence forever.
     void watch_dead_air(std::int64_t now) {
         std::int64_t owed = call_.answer_owed_since;
         if (owed == 0 || call_.agent_audible) return;
-        if (now - owed >= kDeadAirEndNs) {
+        const CallSetup& setup = call_.setup;
+        if (now - owed >= static_cast<std::int64_t>(setup.dead_air_end_ms) * 1'000'000) {
             emit({{"type", "error"}, {"code", "dead_air"}, {"message", "no answer could be produced"}, {"fatal", true}});
             finish("dead_air");
             return;
         }
-        if (now - owed >= kFillerAfterNs && filler_for_ != owed) {
+        if (now - owed >= static_cast<std::int64_t>(setup.filler_after_ms) * 1'000'000 && filler_for_ != owed) {
             filler_for_ = owed;
             emit({{"type", "error"},
                   {"code", "dead_air"},
-                  {"message", "no answer after 4 s: saying a filler and asking again"},
+                  {"message", "no answer yet: saying a filler and asking again"},
                   {"fatal", false}});
-            llm_->say(kFillerText, false);
+            llm_->say(setup.filler_text, false);
             llm_->retry();
             pipeline_.run();
         }
@@ -231,6 +244,7 @@ private:
     detail::TtsProcessor* tts_ = nullptr;
     detail::OutputProcessor* output_ = nullptr;
     std::int64_t filler_for_ = 0;
+    std::atomic<std::int64_t> last_audio_ns_{0};
     bool ended_ = false;
     std::atomic<bool> active_{true};
 };

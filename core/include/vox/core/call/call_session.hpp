@@ -57,6 +57,12 @@ struct CallSetup {
     nlohmann::json stt_settings = nlohmann::json::object();
     nlohmann::json tts_settings = nlohmann::json::object();  // e.g. {"voice": agent.voice}
     nlohmann::json vad_settings = nlohmann::json::object();
+    // Dead air: when a caller turn has waited this long for the first answer
+    // audio, the agent says a filler and asks the LLM again; after the second
+    // limit the call ends as "dead_air".
+    std::uint32_t filler_after_ms = 4000;
+    std::uint32_t dead_air_end_ms = 12000;
+    std::string filler_text = "One moment, please.";
 };
 
 // What a finished call leaves for its record (docs/protocol.md sections 5, 6).

@@ -1,0 +1,257 @@
+// A whole call through the CallSession with the real local providers: flite
+// speech streamed in real time, pocketsphinx, llm.openai on the local
+// OpenAI-protocol test server, flite answering. Greeting, a turn with its
+// latency figures, barge-in, dead air, LLM failure, inactivity.
+#include "call_test_support.hpp"
+
+#include <vox/core/audio/level.hpp>
+#include <vox/core/call/call_runtime.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+namespace vox::test {
+namespace {
+
+using Script = OpenAiTestServer::Script;
+
+nlohmann::json test_agent(nlohmann::json settings = nlohmann::json::object()) {
+    nlohmann::json agent = {{"id", "agent_test"},
+                            {"name", "Clinic"},
+                            {"system_prompt", "You are the receptionist of {{clinic}}."},
+                            {"begin_message", "Hello, this is {{clinic}}."},
+                            {"model", "gpt-test"},
+                            {"settings", {{"endpointing_ms", 300}, {"speak_first", true}}}};
+    agent["settings"].update(settings);
+    return agent;
+}
+
+bool mentions_any(const std::string& text, std::initializer_list<const char*> words) {
+    std::string lower = text;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    return std::any_of(words.begin(), words.end(), [&](const char* w) { return lower.find(w) != std::string::npos; });
+}
+
+class CallSessionTest : public ::testing::Test {
+protected:
+    std::shared_ptr<call::CallSession> start(nlohmann::json agent, call::CallSetup overrides = {}) {
+        call::CallSetup setup = std::move(overrides);
+        setup.call_id = "call_test";
+        setup.agent = std::move(agent);
+        setup.variables = {{"clinic", "Riverside Clinic"}};
+        setup.sample_rate = 16000;
+        setup.providers = local_.providers();
+        setup.tts_settings = {{"voice", "slt"}};
+        session_ = call::CallSession::create(runtime_, std::move(setup), transport_, events_);
+        session_->start();
+        caller_ = std::make_unique<PacedCaller>(*session_, 16000);
+        return session_;
+    }
+    // Silence until the turn's answer has finished playing.
+    bool wait_answer_played(std::uint64_t turn, std::chrono::milliseconds timeout = 15s) {
+        return caller_->silence_until(
+            [&] {
+                for (const auto& e : events_->events())
+                    if (e["type"] == "agent_stop_talking" && e["turn"] == turn) return true;
+                return false;
+            },
+            timeout);
+    }
+    void TearDown() override {
+        if (session_) session_->end("api_hangup");
+        if (session_) events_->wait_end(10s);
+        session_.reset();
+        runtime_.stop();
+    }
+
+    LocalProviders local_;
+    call::CallRuntime runtime_{{.threads = 2}};
+    std::shared_ptr<RecordingTransport> transport_ = std::make_shared<RecordingTransport>();
+    std::shared_ptr<EventLog> events_ = std::make_shared<EventLog>();
+    std::shared_ptr<call::CallSession> session_;
+    std::unique_ptr<PacedCaller> caller_;
+};
+
+TEST_F(CallSessionTest, GreetsThenAnswersTheCallersQuestionAndKeepsARecord) {
+    local_.llm_server().set_script(
+        {.chunks = OpenAiTestServer::content_chunks({"We open ", "at nine ", "tomorrow ", "morning."}),
+         .first_byte_delay = 100ms});
+    audio::AudioBuffer question = local_.speech("What time do you open tomorrow?");
+    start(test_agent());
+
+    ASSERT_TRUE(events_->wait_type("call_started", 5s));
+    ASSERT_TRUE(wait_answer_played(0)) << "the greeting never finished";
+    std::size_t greeting_samples = transport_->samples();
+    EXPECT_GT(greeting_samples, 16000U / 2) << "the greeting should be at least half a second of audio";
+
+    caller_->say(question);
+    ASSERT_TRUE(wait_answer_played(1)) << "no answer to the caller's question";
+
+    auto user_final = events_->wait_for([](const nlohmann::json& e) {
+        return e["type"] == "transcript" && e["role"] == "user" && e["final"] == true;
+    });
+    ASSERT_TRUE(user_final);
+    EXPECT_TRUE(mentions_any((*user_final)["text"], {"open", "tomorrow", "time"})) << user_final->dump();
+
+    auto metrics = events_->wait_type("metrics");
+    ASSERT_TRUE(metrics);
+    EXPECT_EQ((*metrics)["turn"], 1);
+    EXPECT_GT((*metrics)["e2e_ms"].get<int>(), 250) << "less than the 300 ms endpointing is impossible";
+    EXPECT_LT((*metrics)["e2e_ms"].get<int>(), 3000);
+    EXPECT_GE((*metrics)["llm_ms"].get<int>(), 90) << "the server waits 100 ms before its first byte";
+
+    // The LLM saw the prompt with variables, the greeting and the caller's words.
+    auto requests = local_.llm_server().received();
+    ASSERT_FALSE(requests.empty());
+    const auto& messages = requests.back().body["messages"];
+    ASSERT_GE(messages.size(), 3U);
+    EXPECT_EQ(messages[0]["content"], "You are the receptionist of Riverside Clinic.");
+    EXPECT_EQ(messages[1]["role"], "assistant");
+    EXPECT_EQ(messages[1]["content"], "Hello, this is Riverside Clinic.");
+    EXPECT_EQ(messages[2]["role"], "user");
+    EXPECT_EQ(requests.back().body["model"], "gpt-test");
+
+    // The answer's audio is speech, not silence.
+    auto audio = transport_->audio();
+    std::vector<std::int16_t> answer(audio.begin() + static_cast<std::ptrdiff_t>(greeting_samples), audio.end());
+    EXPECT_GT(answer.size(), 16000U / 2);
+    EXPECT_GT(audio::rms_dbfs(answer), -35.0);
+
+    session_->end("api_hangup");
+    auto result = events_->wait_end();
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->disconnection_reason, "api_hangup");
+    EXPECT_FALSE(result->failed);
+    EXPECT_EQ(result->turns, 1U);
+    EXPECT_GT(result->mean_e2e_latency_ms, 250.0);
+    for (const char* stage : {"e2e", "stt", "llm", "tts"}) {
+        ASSERT_TRUE(result->latency.contains(stage)) << stage << " " << result->latency.dump();
+        EXPECT_EQ(result->latency[stage]["count"], 1);
+    }
+    ASSERT_GE(result->transcript.size(), 3U) << result->transcript.dump();
+    EXPECT_EQ(result->transcript[0]["speaker"], "agent");
+    EXPECT_EQ(result->transcript[0]["text"], "Hello, this is Riverside Clinic.");
+    EXPECT_EQ(result->transcript[1]["speaker"], "user");
+    EXPECT_EQ(result->transcript[2]["speaker"], "agent");
+    EXPECT_EQ(result->transcript[2]["text"], "We open at nine tomorrow morning.");
+    EXPECT_EQ(transport_->hangup_reason(), "api_hangup");
+    EXPECT_EQ(events_->ends(), 1);
+}
+
+TEST_F(CallSessionTest, BargeInStopsTheAgentAndTheContextKeepsOnlyWhatWasHeard) {
+    std::string long_answer =
+        "Our clinic offers general practice, pediatrics, dermatology and physiotherapy. "
+        "We are open from eight in the morning until six in the evening on weekdays. "
+        "On Saturdays we open at nine and close at one. We are closed on Sundays and public holidays. "
+        "You can book an appointment by phone, online, or at the front desk.";
+    local_.llm_server().set_script({.chunks = OpenAiTestServer::content_chunks({long_answer})});
+    audio::AudioBuffer question = local_.speech("Tell me about the clinic.");
+    audio::AudioBuffer interruption = local_.speech("Sorry, wait, stop right there please.");
+    start(test_agent({{"speak_first", false}, {"min_interruption_ms", 300}}));
+
+    caller_->silence(300ms);
+    caller_->say(question);
+    ASSERT_TRUE(caller_->silence_until(
+        [&] { return !events_->of_type("agent_start_talking").empty(); }, 10s));
+    caller_->silence(1500ms);  // let the agent talk a while
+    caller_->say(interruption);
+
+    auto interrupted = events_->wait_type("interruption", 5s);
+    ASSERT_TRUE(interrupted) << "no barge-in";
+    EXPECT_GE(transport_->clears(), 1);
+    auto stop = events_->wait_for([](const nlohmann::json& e) {
+        return e["type"] == "agent_stop_talking" && e["interrupted"] == true;
+    });
+    ASSERT_TRUE(stop);
+    std::string heard = (*interrupted)["heard_text"];
+    EXPECT_FALSE(heard.empty()) << "1.5 s of speech was heard";
+    EXPECT_LT(heard.size(), long_answer.size() / 2);
+    EXPECT_EQ(long_answer.rfind(heard.substr(0, 20), 0), 0U) << heard;
+
+    // The interruption is a turn of its own: the next request carries the cut answer.
+    local_.llm_server().set_script({.chunks = OpenAiTestServer::content_chunks({"Of course."})});
+    ASSERT_TRUE(caller_->silence_until([&] { return local_.llm_server().received().size() >= 2; }, 10s));
+    const nlohmann::json messages = local_.llm_server().received().back().body["messages"];
+    bool found_cut_answer = false;
+    for (const auto& m : messages)
+        if (m["role"] == "assistant") {
+            found_cut_answer = true;
+            EXPECT_EQ(m["content"], heard);
+        }
+    EXPECT_TRUE(found_cut_answer) << messages.dump();
+}
+
+TEST_F(CallSessionTest, AStalledLlmGetsAFillerThenTheCallEndsAsDeadAir) {
+    local_.llm_server().set_script({.chunks = OpenAiTestServer::content_chunks({"Too late."}),
+                                    .first_byte_delay = 20s});
+    audio::AudioBuffer question = local_.speech("Are you there?");
+    call::CallSetup setup;
+    setup.filler_after_ms = 1000;
+    setup.dead_air_end_ms = 3500;
+    start(test_agent({{"speak_first", false}}), std::move(setup));
+    caller_->silence(200ms);
+    caller_->say(question);
+    // The caller goes quiet and stops sending audio altogether: the turn still ends.
+    auto filler = events_->wait_for(
+        [](const nlohmann::json& e) { return e["type"] == "error" && e["code"] == "dead_air" && e["fatal"] == false; },
+        8s);
+    ASSERT_TRUE(filler) << "no filler; events: " << nlohmann::json(events_->events()).dump();
+    ASSERT_TRUE(caller_->silence_until([&] { return events_->ends() > 0; }, 10s));
+    auto result = events_->wait_end();
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->disconnection_reason, "dead_air");
+    EXPECT_TRUE(result->failed);
+    EXPECT_GT(transport_->samples(), 16000U / 4) << "the filler was spoken";
+    EXPECT_GE(local_.llm_server().received().size(), 2U) << "the LLM was asked again";
+    EXPECT_EQ(transport_->hangup_reason(), "dead_air");
+}
+
+TEST_F(CallSessionTest, AnLlmThatKeepsFailingEndsTheCallWithErrorLlm) {
+    local_.llm_server().set_script({.status = 500});
+    audio::AudioBuffer question = local_.speech("Hello?");
+    start(test_agent({{"speak_first", false}}));
+    caller_->silence(200ms);
+    caller_->say(question);
+    ASSERT_TRUE(caller_->silence_until([&] { return events_->ends() > 0; }, 10s));
+    auto result = events_->wait_end();
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->disconnection_reason, "error_llm");
+    EXPECT_TRUE(result->failed);
+    EXPECT_EQ(local_.llm_server().received().size(), 2U) << "one retry";
+    auto errors = events_->of_type("error");
+    ASSERT_EQ(errors.size(), 2U);
+    EXPECT_EQ(errors[0]["fatal"], false);
+    EXPECT_EQ(errors[1]["fatal"], true);
+}
+
+TEST_F(CallSessionTest, ACallerWhoSaysNothingIsHungUpOnForInactivity) {
+    start(test_agent({{"speak_first", false}, {"end_call_after_silence_s", 1}}));
+    ASSERT_TRUE(caller_->silence_until([&] { return events_->ends() > 0; }, 5s));
+    auto result = events_->wait_end();
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->disconnection_reason, "inactivity");
+    EXPECT_FALSE(result->failed);
+    EXPECT_TRUE(result->transcript.empty());
+}
+
+TEST_F(CallSessionTest, EndIsIdempotentAndEventsCarryTheCallIdAndTime) {
+    start(test_agent());
+    ASSERT_TRUE(events_->wait_type("call_started", 5s));
+    session_->end("user_hangup");
+    session_->end("api_hangup");
+    auto result = events_->wait_end();
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->disconnection_reason, "user_hangup");
+    EXPECT_FALSE(transport_->hangup_reason()) << "the caller hung up: nobody to hang up on";
+    std::this_thread::sleep_for(200ms);
+    EXPECT_EQ(events_->ends(), 1);
+    EXPECT_FALSE(session_->active());
+    for (const auto& e : events_->events()) {
+        EXPECT_EQ(e["call_id"], "call_test");
+        EXPECT_TRUE(e["t_ms"].is_number_integer());
+    }
+}
+
+}  // namespace
+}  // namespace vox::test
