@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iostream>
 #include <sstream>
 
 namespace vox::test {
@@ -97,6 +98,8 @@ TEST_F(CallSessionTest, GreetsThenAnswersTheCallersQuestionAndKeepsARecord) {
     auto metrics = events_->wait_type("metrics");
     ASSERT_TRUE(metrics);
     EXPECT_EQ((*metrics)["turn"], 1);
+    RecordProperty("metrics", metrics->dump());
+    std::cout << "turn metrics: " << metrics->dump() << "\n";
     EXPECT_GT((*metrics)["e2e_ms"].get<int>(), 250) << "less than the 300 ms endpointing is impossible";
     EXPECT_LT((*metrics)["e2e_ms"].get<int>(), 3000);
     EXPECT_GE((*metrics)["llm_ms"].get<int>(), 90) << "the server waits 100 ms before its first byte";
@@ -137,6 +140,27 @@ TEST_F(CallSessionTest, GreetsThenAnswersTheCallersQuestionAndKeepsARecord) {
     EXPECT_EQ(result->transcript[2]["text"], "We open at nine tomorrow morning.");
     EXPECT_EQ(transport_->hangup_reason(), "api_hangup");
     EXPECT_EQ(events_->ends(), 1);
+}
+
+TEST_F(CallSessionTest, AShortPauseMidSentenceKeepsOneTurnWithBothPartsRecognised) {
+    local_.llm_server().set_script({.chunks = OpenAiTestServer::content_chunks({"Noted."})});
+    audio::AudioBuffer first = trim_silence(local_.speech("I would like to book"));
+    audio::AudioBuffer second = trim_silence(local_.speech("an appointment for tomorrow"));
+    start(test_agent({{"speak_first", false}, {"endpointing_ms", 500}}));
+    caller_->silence(200ms);
+    caller_->say(first);
+    caller_->silence(420ms);  // past the early-finalise point (350 ms), short of endpointing (500 ms)
+    caller_->say(second);
+    ASSERT_TRUE(wait_answer_played(1));
+    auto finals = events_->of_type("transcript");
+    std::vector<std::string> user_finals;
+    for (const auto& e : finals)
+        if (e["role"] == "user" && e["final"] == true) user_finals.push_back(e["text"]);
+    ASSERT_EQ(user_finals.size(), 1U) << nlohmann::json(user_finals).dump();
+    EXPECT_TRUE(mentions_any(user_finals[0], {"book", "like"})) << user_finals[0];
+    EXPECT_TRUE(mentions_any(user_finals[0], {"appointment", "tomorrow"})) << user_finals[0] << "\n" << nlohmann::json(events_->events()).dump();
+    EXPECT_EQ(events_->of_type("user_stop_talking").size(), 1U);
+    EXPECT_EQ(local_.llm_server().received().size(), 1U);
 }
 
 TEST_F(CallSessionTest, BargeInStopsTheAgentAndTheContextKeepsOnlyWhatWasHeard) {

@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -200,6 +201,16 @@ private:
     HostServices host_;
     PluginRegistry registry_;
 };
+
+// `speech` without its leading and trailing silence (flite pads utterances).
+inline audio::AudioBuffer trim_silence(audio::AudioBuffer speech, std::int16_t threshold = 300) {
+    auto loud = [&](std::int16_t s) { return s > threshold || s < -threshold; };
+    auto first = std::find_if(speech.samples.begin(), speech.samples.end(), loud);
+    auto last = std::find_if(speech.samples.rbegin(), speech.samples.rend(), loud).base();
+    if (first >= last) return {{}, speech.sample_rate, 1};
+    speech.samples = std::vector<std::int16_t>(first, last);
+    return speech;
+}
 
 // Sends audio to the session in 20 ms frames at real-time pace.
 class PacedCaller {

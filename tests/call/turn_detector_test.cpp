@@ -60,6 +60,28 @@ TEST(TurnDetectorTest, APauseShorterThanEndpointingDoesNotSplitTheTurn) {
     EXPECT_EQ(tally.ended, 1);
 }
 
+TEST(TurnDetectorTest, APauseIsAnnouncedOnceBeforeTheTurnEnds) {
+    TurnDetector detector({.endpointing_ms = 300});
+    EXPECT_EQ(detector.settings().pause_ms(), 150U);
+    int pauses = 0;
+    std::uint32_t paused_after_ms = 0;
+    std::uint32_t silence = 0;
+    for (int i = 0; i < 20; ++i) detector.on_audio(0.9F, kChunk, false);
+    for (int i = 0; i < 20; ++i) {
+        silence += kChunk;
+        auto d = detector.on_audio(0.0F, kChunk, false);
+        if (d.paused) {
+            ++pauses;
+            paused_after_ms = silence;
+        }
+        if (d.turn_ended) break;
+    }
+    EXPECT_EQ(pauses, 1);
+    EXPECT_EQ(paused_after_ms, 160U);  // the first 20 ms chunk at or past 150 ms
+    EXPECT_EQ(TurnSettings{.endpointing_ms = 1000}.pause_ms(), 850U);
+    EXPECT_EQ(TurnSettings{.endpointing_ms = 200}.pause_ms(), 100U);
+}
+
 TEST(TurnDetectorTest, AClickShorterThanTheSpeechStartIsNotSpeech) {
     TurnDetector detector({});
     Tally tally;

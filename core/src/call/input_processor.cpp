@@ -38,7 +38,9 @@ void InputProcessor::handle_audio(pipeline::Frame frame) {
     std::uint32_t ms = duration_ms(view);
     bool was_in_speech = turns_.in_speech();
     TurnDecision decision = turns_.on_audio(probability, ms, call_.agent_audible);
-    if (probability >= turns_.settings().speech_threshold) last_voiced_ns_ = frame.time_ns;
+    bool voiced = probability >= turns_.settings().speech_threshold;
+    if (voiced) last_voiced_ns_ = frame.time_ns;
+    frame.code = voiced ? "voiced" : "";
 
     auto& pipe = pipeline();
     if (decision.speech_started) {
@@ -65,6 +67,7 @@ void InputProcessor::handle_audio(pipeline::Frame frame) {
         return;
     }
     if (decision.interrupt) pipe.interrupt(index() + 1, call_.turn, frame.time_ns);
+    if (decision.paused) push(pipeline::Frame::make(pipeline::FrameType::user_paused, call_.turn, 0, frame.time_ns));
     if (decision.turn_ended) {
         call_.last_activity_ns = frame.time_ns;
         auto stop = pipeline::Frame::make(pipeline::FrameType::user_stopped_speaking, call_.turn, 0, frame.time_ns);

@@ -24,6 +24,11 @@ float TurnSettings::interruption_threshold() const {
     return static_cast<float>(std::clamp(speech_threshold + (0.5 - s) * 0.6, 0.2, 0.95));
 }
 
+std::uint32_t TurnSettings::pause_ms() const {
+    constexpr std::uint32_t kFinaliseHeadStartMs = 150;  // about what STT needs to finalise
+    return endpointing_ms > 2 * kFinaliseHeadStartMs ? endpointing_ms - kFinaliseHeadStartMs : endpointing_ms / 2;
+}
+
 void TurnDetector::reset() {
     in_speech_ = false;
     interrupted_ = false;
@@ -51,7 +56,9 @@ TurnDecision TurnDetector::on_audio(float probability, std::uint32_t duration_ms
         speech_ms_ += duration_ms;
         silence_ms_ = 0;
     } else {
+        std::uint32_t before = silence_ms_;
         silence_ms_ += duration_ms;
+        decision.paused = before < settings_.pause_ms() && silence_ms_ >= settings_.pause_ms();
     }
     decision.speech_ms = speech_ms_;
 

@@ -104,6 +104,7 @@ std::string_view to_string(FrameType type) {
     case FrameType::interruption: return "interruption";
     case FrameType::dtmf: return "dtmf";
     case FrameType::end: return "end";
+    case FrameType::user_paused: return "user_paused";
     case FrameType::user_stopped_speaking: return "user_stopped_speaking";
     case FrameType::transcript: return "transcript";
     case FrameType::response_start: return "response_start";

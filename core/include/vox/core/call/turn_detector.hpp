@@ -25,10 +25,14 @@ struct TurnSettings {
     std::uint32_t interruption_ms() const;
     // Probability needed over the agent: stricter at low sensitivity.
     float interruption_threshold() const;
+    // Silence after which the caller has probably finished: STT finalises
+    // early here so the transcript is ready when endpointing confirms the end.
+    std::uint32_t pause_ms() const;
 };
 
 struct TurnDecision {
     bool speech_started = false;  // the caller began speaking
+    bool paused = false;          // pause_ms of silence within the utterance (fires once per pause)
     bool interrupt = false;       // barge-in: stop the agent now
     bool turn_ended = false;      // the caller's turn is over
     bool ignored = false;         // with turn_ended: it was a backchannel over the agent; drop it

@@ -21,6 +21,7 @@ enum class FrameType : std::uint8_t {
     dtmf,                    // text = the digit
     end,                     // the call is ending: release providers
     // Data lane: ordered.
+    user_paused,             // the caller is silent for a moment (their turn may be ending)
     user_stopped_speaking,   // end of the caller's turn decided
     transcript,              // text, is_final (user speech)
     response_start,          // an agent response begins (text = what triggered it)
