@@ -35,7 +35,7 @@ public:
 
     std::unique_ptr<sdk::TtsSession> open(std::string_view settings_json, sdk::TtsSink sink) override {
         Settings settings = parse_settings(settings_json, defaults_);
-        return std::make_unique<EspeakSession>(host_, available_voice(settings.voice), settings, std::move(sink));
+        return std::make_unique<EspeakSession>(host_, available_voice(settings.voice), settings, sink);
     }
 
 private:

@@ -54,8 +54,7 @@ private:
 }  // namespace
 
 struct EspeakSession::Shared : std::enable_shared_from_this<EspeakSession::Shared> {
-    Shared(sdk::Host h, const VoiceInfo& v, Prosody p, sdk::TtsSink k)
-        : host(h), voice(v), prosody(p), sink(std::move(k)) {}
+    Shared(sdk::Host h, const VoiceInfo& v, Prosody p, sdk::TtsSink k) : host(h), voice(v), prosody(p), sink(k) {}
 
     sdk::Host host;
     const VoiceInfo& voice;
@@ -211,8 +210,7 @@ struct EspeakSession::Shared : std::enable_shared_from_this<EspeakSession::Share
 };
 
 EspeakSession::EspeakSession(sdk::Host host, const VoiceInfo& voice, const Settings& settings, sdk::TtsSink sink)
-    : shared_(std::make_shared<Shared>(host, voice, Prosody{settings.words_per_minute(), settings.pitch},
-                                       std::move(sink))) {}
+    : shared_(std::make_shared<Shared>(host, voice, Prosody{settings.words_per_minute(), settings.pitch}, sink)) {}
 
 EspeakSession::~EspeakSession() {
     {
