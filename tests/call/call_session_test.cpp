@@ -36,13 +36,14 @@ bool mentions_any(const std::string& text, std::initializer_list<const char*> wo
 
 class CallSessionTest : public ::testing::Test {
 protected:
-    std::shared_ptr<call::CallSession> start(nlohmann::json agent, call::CallSetup overrides = {}) {
+    std::shared_ptr<call::CallSession> start(nlohmann::json agent, call::CallSetup overrides = {}, bool with_vad = true) {
         call::CallSetup setup = std::move(overrides);
         setup.call_id = "call_test";
         setup.agent = std::move(agent);
         setup.variables = {{"clinic", "Riverside Clinic"}};
         setup.sample_rate = 16000;
         setup.providers = local_.providers();
+        if (!with_vad) setup.providers.vad = nullptr;
         setup.tts_settings = {{"voice", "slt"}};
         session_ = call::CallSession::create(runtime_, std::move(setup), transport_, events_);
         session_->start();
@@ -140,6 +141,17 @@ TEST_F(CallSessionTest, GreetsThenAnswersTheCallersQuestionAndKeepsARecord) {
     EXPECT_EQ(result->transcript[2]["text"], "We open at nine tomorrow morning.");
     EXPECT_EQ(transport_->hangup_reason(), "api_hangup");
     EXPECT_EQ(events_->ends(), 1);
+}
+
+TEST_F(CallSessionTest, WithoutAVadProviderTheBuiltInLevelDetectorTakesTurns) {
+    local_.llm_server().set_script({.chunks = OpenAiTestServer::content_chunks({"Yes."})});
+    audio::AudioBuffer question = local_.speech("Is the clinic open today?");
+    call::CallSetup setup;
+    start(test_agent({{"speak_first", false}}), std::move(setup), /*with_vad=*/false);
+    caller_->silence(200ms);
+    caller_->say(question);
+    ASSERT_TRUE(wait_answer_played(1));
+    EXPECT_EQ(events_->of_type("user_stop_talking").size(), 1U);
 }
 
 TEST_F(CallSessionTest, AShortPauseMidSentenceKeepsOneTurnWithBothPartsRecognised) {

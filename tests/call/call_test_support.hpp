@@ -1,6 +1,6 @@
 // Shared by the call-session tests: a registry with the real local providers
-// (tts.flite, stt.pocketsphinx, llm.openai pointed at the local OpenAI-protocol
-// test server), speech made with flite, a caller that streams it in real
+// (tts.flite, stt.pocketsphinx, vad.speexdsp, llm.openai pointed at the local
+// OpenAI-protocol test server), speech made with flite, a caller that streams it in real
 // time, a transport that records what the agent plays, and an observer that
 // collects events.
 #pragma once
@@ -145,7 +145,8 @@ private:
 class LocalProviders {
 public:
     LocalProviders() : registry_(host_, options()) {
-        for (const char* file : {VOX_TEST_FLITE_PLUGIN, VOX_TEST_POCKETSPHINX_PLUGIN, VOX_TEST_OPENAI_PLUGIN}) {
+        for (const char* file :
+             {VOX_TEST_FLITE_PLUGIN, VOX_TEST_POCKETSPHINX_PLUGIN, VOX_TEST_OPENAI_PLUGIN, VOX_TEST_SPEEXDSP_PLUGIN}) {
             bool loaded = PluginLoader(registry_).load_file(file);
             std::string reasons;
             for (const auto& refused : registry_.refused()) reasons += refused.origin + ": " + refused.reason + "\n";
@@ -155,7 +156,8 @@ public:
     ~LocalProviders() { registry_.shutdown(); }
 
     call::CallProviders providers() const {
-        return {registry_.find("stt.pocketsphinx"), registry_.find("llm.openai"), registry_.find("tts.flite"), nullptr};
+        return {registry_.find("stt.pocketsphinx"), registry_.find("llm.openai"), registry_.find("tts.flite"),
+                registry_.find("vad.speexdsp")};
     }
     OpenAiTestServer& llm_server() { return server_; }
     const PluginRegistry& registry() const { return registry_; }
