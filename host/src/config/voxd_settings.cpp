@@ -162,6 +162,12 @@ VoxdSettings read_settings(const LayeredConfig& config) {
     settings.agents.tts_provider = reader.non_empty("agents.tts_provider");
     settings.agents.language = reader.non_empty("agents.language");
 
+    settings.calls.threads = static_cast<std::size_t>(reader.integer("calls.threads", 1, 256));
+    settings.calls.vad_provider = reader.text("calls.vad_provider");
+    settings.calls.token_ttl = std::chrono::milliseconds(reader.integer("calls.token_ttl_ms", 100, 3'600'000));
+    settings.calls.max_concurrent_calls =
+        static_cast<std::size_t>(reader.integer("calls.max_concurrent_calls", 1, 100'000));
+
     settings.plugin.path = reader.text("plugin.path");
     settings.plugin.builtin = reader.boolean("plugin.builtin");
     settings.plugin.disabled = read_disabled(reader);

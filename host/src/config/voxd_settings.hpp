@@ -47,6 +47,14 @@ struct AgentDefaults {
     std::string language;
 };
 
+// Live calls ([calls]).
+struct CallSettings {
+    std::size_t threads = 2;               // the call pipeline's shared pool
+    std::string vad_provider = "speexdsp";  // empty: the built-in energy detector
+    std::chrono::milliseconds token_ttl{30'000};
+    std::size_t max_concurrent_calls = 100;
+};
+
 struct VoxdSettings {
     HttpOptions http;
     std::size_t max_body_bytes = 1 << 20;  // http.max_body_bytes
@@ -55,6 +63,7 @@ struct VoxdSettings {
     StorageSettings storage;
     std::string bootstrap_api_key;  // bootstrap.api_key (VOX_BOOTSTRAP_API_KEY)
     AgentDefaults agents;
+    CallSettings calls;
     PluginSettings plugin;
     LogSettings log;
 };
