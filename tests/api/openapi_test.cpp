@@ -13,8 +13,16 @@
 namespace vox::apitest {
 namespace {
 
-// Every method and path the suite exercises. The document must list exactly these.
+// Every method and path the suites exercise. The document must list exactly these.
 const std::set<std::pair<std::string, std::string>> kExercised = {
+    // Live calls: exercised by tests/calls (a transport, an LLM and WebSockets), whose replies the same
+    // OpenApiChecker checks; the tour below leaves them out.
+    {"post", "/api/calls/start"},
+    {"post", "/api/calls/end"},
+    {"post", "/api/test/create-room"},
+    {"post", "/api/test/agent/{agent_id}"},
+    {"get", "/ws/calls/{call_id}"},
+
     {"get", "/api/agents"},
     {"post", "/api/agents"},
     {"get", "/api/agents/{agent_id}"},
@@ -38,6 +46,10 @@ const std::set<std::pair<std::string, std::string>> kExercised = {
     {"get", "/metrics"},
     {"get", "/openapi.json"},
 };
+
+const std::set<std::pair<std::string, std::string>> kLiveCallOperations = {
+    {"post", "/api/calls/start"}, {"post", "/api/calls/end"}, {"post", "/api/test/create-room"},
+    {"post", "/api/test/agent/{agent_id}"}, {"get", "/ws/calls/{call_id}"}};
 
 const std::set<std::string> kHttpMethods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
 
@@ -197,7 +209,7 @@ TEST_P(OpenApiTest, EveryDocumentedOperationAnswersAndItsAnswersMatchTheDocument
     // Deletes last, so the other calls still find their objects.
     std::vector<std::pair<std::string, std::string>> ordered;
     for (const auto& op : operations)
-        if (op.first != "delete") ordered.push_back(op);
+        if (op.first != "delete" && !kLiveCallOperations.count(op)) ordered.push_back(op);
     for (const auto& op : operations)
         if (op.first == "delete") ordered.push_back(op);
 
@@ -242,7 +254,7 @@ TEST_P(OpenApiTest, EveryDocumentedOperationAnswersAndItsAnswersMatchTheDocument
         else
             EXPECT_EQ(anonymous.status, 200) << anonymous.describe();
     }
-    EXPECT_GE(voxd->checker().bodies_validated() - before, static_cast<int>(operations.size()))
+    EXPECT_GE(voxd->checker().bodies_validated() - before, static_cast<int>(ordered.size()))
         << "fewer bodies were validated than operations were called";
     EXPECT_EQ(api->get("/api/agents/" + spare_agent).status, 404);  // the tour did delete it
     EXPECT_EQ(api->get("/api/agents/" + agent).status, 200);
@@ -251,9 +263,16 @@ TEST_P(OpenApiTest, EveryDocumentedOperationAnswersAndItsAnswersMatchTheDocument
 TEST_P(OpenApiTest, AllowHeadersListTheDocumentedMethods) {
     std::map<std::string, std::string> ids = {
         {"agent_id", "agent_x"}, {"call_id", "call_x"}, {"phone_number_id", "pn_x"}, {"key_id", "key_x"}};
+    // Every documented route that takes the path counts: POST /api/calls/start shares its
+    // path with GET /api/calls/{call_id} (where "start" is an id that names nothing).
+    auto takes = [](const std::string& pattern, const std::string& path) {
+        return std::regex_match(path, std::regex(std::regex_replace(pattern, std::regex(R"(\{[a-z_]+\})"), "[^/]+")));
+    };
     for (const auto& [path, item] : document()["paths"].items()) {
         std::set<std::string> methods;
-        for (const auto& [method, operation] : item.items()) methods.insert(upper(method));
+        for (const auto& [other, other_item] : document()["paths"].items())
+            if (takes(other, substitute(path, ids)))
+                for (const auto& [method, operation] : other_item.items()) methods.insert(upper(method));
         if (methods.count("GET")) methods.insert("HEAD");
         std::string expected;
         for (const auto& method : methods) expected += (expected.empty() ? "" : ", ") + method;

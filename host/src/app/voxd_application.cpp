@@ -1,10 +1,13 @@
 #include "app/voxd_application.hpp"
 
 #include "api/agent_routes.hpp"
+#include "api/agent_test_routes.hpp"
 #include "api/api_context.hpp"
 #include "api/api_routes.hpp"
 #include "api/call_routes.hpp"
+#include "api/event_socket_route.hpp"
 #include "api/key_routes.hpp"
+#include "api/live_call_routes.hpp"
 #include "api/openapi_routes.hpp"
 #include "api/phone_number_routes.hpp"
 #include "api/plugin_routes.hpp"
@@ -12,6 +15,7 @@
 #include "app/api_key_auth.hpp"
 #include "app/build_info.hpp"
 #include "app/plugin_setup.hpp"
+#include "calls/call_manager.hpp"
 #include "config/config_error.hpp"
 #include "config/config_loader.hpp"
 #include "http/http_service.hpp"
@@ -39,6 +43,9 @@ namespace vox::host {
 namespace {
 
 using Poco::Util::Option;
+
+// How long live calls get at shutdown to store their records (server_restart).
+constexpr std::chrono::milliseconds kCallShutdownTimeout{5000};
 
 // Writes the bound port to `path` all at once (write, then rename), so a
 // reader polling for the file never sees it half-written.
@@ -216,6 +223,18 @@ int VoxdApplication::serve(const LayeredConfig& config, const VoxdSettings& sett
         return EXIT_SOFTWARE;
     }
 
+    CallManagerOptions call_options;
+    call_options.calls = settings.calls;
+    call_options.agent_defaults = settings.agents;
+    CallManager calls(store, plugins, call_options, make_call_pipeline(settings.calls.threads));
+    try {
+        calls.recover_interrupted_calls();
+    } catch (const storage::StorageError& error) {
+        vox::log::error("calls", "cannot fail the calls left in progress", {{"error", error.what()}});
+        return EXIT_UNAVAILABLE;
+    }
+    calls.start_transport(provider_settings(config, kWebCallTransport));
+
     HttpOptions http_options = settings.http;
     http_options.software = "voxd/" + std::string(build_info().version);
     HttpService http(http_options, *metrics);
@@ -229,6 +248,9 @@ int VoxdApplication::serve(const LayeredConfig& config, const VoxdSettings& sett
     add_plugin_routes(routes, plugins);
     add_agent_routes(routes, api);
     add_call_routes(routes, api);
+    add_live_call_routes(routes, api, calls);
+    add_event_socket_route(routes, api, calls);
+    add_agent_test_routes(routes, api);
     add_phone_number_routes(routes, api);
     add_key_routes(routes, api);
     add_openapi_route(routes);
@@ -261,6 +283,7 @@ int VoxdApplication::serve(const LayeredConfig& config, const VoxdSettings& sett
         spdlog::default_logger()->flush();
         std::_Exit(EXIT_OK);
     }
+    calls.shutdown(kCallShutdownTimeout);
     plugins.shutdown();
     auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     vox::log::info("voxd", "stopped", {{"uptime_s", uptime}});

@@ -1,0 +1,65 @@
+#include "calls/call_providers.hpp"
+
+#include "calls/call_refusal.hpp"
+
+namespace vox::host {
+namespace {
+
+using nlohmann::json;
+
+std::string text_field(const json& object, const char* key) {
+    auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+const Provider& required(const json& agent, const PluginRegistry& plugins, ProviderKind kind,
+                         const std::string& fallback) {
+    std::string field = std::string(to_string(kind)) + "_provider";
+    std::string name = text_field(agent, field.c_str());
+    if (name.empty()) name = fallback;
+    const Provider* provider = plugins.find(kind, name);
+    if (provider == nullptr) {
+        std::string key = provider_key(kind, name);
+        throw CallRefusal(CallRefusalKind::provider_unavailable,
+                          "the agent's " + std::string(to_string(kind)) + " provider " + key + " is not loaded",
+                          {{"provider", key}});
+    }
+    return *provider;
+}
+
+}  // namespace
+
+bool takes_setting(const Provider& provider, const std::string& name) {
+    const json& schema = provider.settings_schema;
+    auto properties = schema.find("properties");
+    return schema.is_object() && properties != schema.end() && properties->is_object() && properties->contains(name);
+}
+
+const Provider& agent_llm_provider(const json& agent, const PluginRegistry& plugins, const AgentDefaults& defaults) {
+    return required(agent, plugins, ProviderKind::llm, defaults.llm_provider);
+}
+
+ResolvedProviders resolve_call_providers(const json& agent, const PluginRegistry& plugins,
+                                         const AgentDefaults& defaults, const std::string& vad_provider) {
+    ResolvedProviders resolved;
+    const Provider& stt = required(agent, plugins, ProviderKind::stt, defaults.stt_provider);
+    const Provider& llm = required(agent, plugins, ProviderKind::llm, defaults.llm_provider);
+    const Provider& tts = required(agent, plugins, ProviderKind::tts, defaults.tts_provider);
+    resolved.providers.stt = &stt;
+    resolved.providers.llm = &llm;
+    resolved.providers.tts = &tts;
+    resolved.providers.vad = vad_provider.empty() ? nullptr : plugins.find(ProviderKind::vad, vad_provider);
+
+    std::string voice = text_field(agent, "voice");
+    if (!voice.empty()) resolved.tts_settings["voice"] = voice;
+    if (takes_setting(tts, "speed")) {
+        const json settings = agent.value("settings", json::object());
+        if (auto speed = settings.find("tts_speed"); speed != settings.end() && speed->is_number())
+            resolved.tts_settings["speed"] = *speed;
+    }
+    std::string language = text_field(agent, "language");
+    if (!language.empty() && takes_setting(stt, "language")) resolved.stt_settings["language"] = language;
+    return resolved;
+}
+
+}  // namespace vox::host
