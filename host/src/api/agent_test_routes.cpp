@@ -21,7 +21,7 @@ ProblemError agent_not_found(const std::string& id) {
 
 }  // namespace
 
-void add_agent_test_routes(ApiRoutes& routes, ApiContext& context) {
+void add_agent_test_routes(ApiRoutes& routes, ApiContext& context, AgentTurnRunner& runner) {
     ApiOperation test{"post", "/api/test/agent/{agent_id}", "testAgent", "Run one text-only turn of an agent",
                       "Sends the conversation to the agent's LLM with its system prompt (variables filled in), model, "
                       "temperature and max_tokens; no audio. An empty messages array answers with the begin message. "
@@ -32,7 +32,7 @@ void add_agent_test_routes(ApiRoutes& routes, ApiContext& context) {
                        {422, problem_response("Invalid input")},
                        {502, problem_response("The LLM provider failed (llm_error)")},
                        {503, problem_response("The agent's LLM provider is not loaded (provider_unavailable)")}}};
-    routes.add(test, [&context](HttpExchange& exchange) {
+    routes.add(test, [&context, &runner](HttpExchange& exchange) {
         std::string id = exchange.param("agent_id");
         if (!is_id_of("agent", id)) throw agent_not_found("'" + id.substr(0, 80) + "'");
         json input = read_json_body(exchange, context.max_body_bytes);
@@ -41,9 +41,8 @@ void add_agent_test_routes(ApiRoutes& routes, ApiContext& context) {
         if (!agent) throw agent_not_found(id);
         AgentTestReply reply;
         try {
-            reply = run_agent_test_turn(*agent, input.value("messages", json::array()),
-                                        input.value("variables", json::object()), context.plugins,
-                                        context.agent_defaults, kTurnTimeout);
+            reply = runner.run(*agent, input.value("messages", json::array()), input.value("variables", json::object()),
+                               kTurnTimeout);
         } catch (const CallRefusal& refusal) {
             throw call_problem(refusal);
         } catch (const LlmTurnFailed& failure) {

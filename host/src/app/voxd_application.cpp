@@ -234,6 +234,7 @@ int VoxdApplication::serve(const LayeredConfig& config, const VoxdSettings& sett
         return EXIT_UNAVAILABLE;
     }
     calls.start_transport(provider_settings(config, kWebCallTransport));
+    AgentTurnRunner agent_turns(plugins, settings.agents);
 
     HttpOptions http_options = settings.http;
     http_options.software = "voxd/" + std::string(build_info().version);
@@ -250,7 +251,7 @@ int VoxdApplication::serve(const LayeredConfig& config, const VoxdSettings& sett
     add_call_routes(routes, api);
     add_live_call_routes(routes, api, calls);
     add_event_socket_route(routes, api, calls);
-    add_agent_test_routes(routes, api);
+    add_agent_test_routes(routes, api, agent_turns);
     add_phone_number_routes(routes, api);
     add_key_routes(routes, api);
     add_openapi_route(routes);
@@ -284,6 +285,7 @@ int VoxdApplication::serve(const LayeredConfig& config, const VoxdSettings& sett
         std::_Exit(EXIT_OK);
     }
     calls.shutdown(kCallShutdownTimeout);
+    agent_turns.shutdown();
     plugins.shutdown();
     auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     vox::log::info("voxd", "stopped", {{"uptime_s", uptime}});

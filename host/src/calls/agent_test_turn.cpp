@@ -3,10 +3,7 @@
 #include "calls/call_providers.hpp"
 #include "calls/prompt_variables.hpp"
 
-#include <vox/core/providers/llm_client.hpp>
-
 #include <condition_variable>
-#include <mutex>
 #include <optional>
 
 namespace vox::host {
@@ -26,6 +23,16 @@ std::string text_field(const json& object, const char* key) {
 
 }  // namespace
 
+struct AgentTurnRunner::Turn {
+    std::mutex mutex;
+    std::condition_variable done;
+    std::string text;
+    std::optional<Clock::time_point> first_token;
+    Clock::time_point ended_at{};
+    bool finished = false;
+    std::string error;
+};
+
 json agent_turn_request(const json& agent, const json& messages, const json& variables) {
     json chat = json::array();
     std::string prompt = fill_variables(text_field(agent, "system_prompt"), variables);
@@ -40,9 +47,67 @@ json agent_turn_request(const json& agent, const json& messages, const json& var
     return request;
 }
 
-AgentTestReply run_agent_test_turn(const json& agent, const json& messages, const json& variables,
-                                   const PluginRegistry& plugins, const AgentDefaults& defaults,
-                                   std::chrono::milliseconds timeout) {
+AgentTurnRunner::AgentTurnRunner(const PluginRegistry& plugins, AgentDefaults defaults)
+    : plugins_(plugins), defaults_(std::move(defaults)) {}
+
+AgentTurnRunner::~AgentTurnRunner() { shutdown(); }
+
+void AgentTurnRunner::shutdown() {
+    std::map<std::string, std::unique_ptr<LlmClient>> clients;
+    {
+        std::lock_guard lock(mutex_);
+        clients.swap(clients_);
+    }
+    clients.clear();  // each cancels what it still runs and waits for the ends
+}
+
+LlmClient& AgentTurnRunner::client_for(const Provider& provider) {
+    std::lock_guard lock(mutex_);
+    auto& client = clients_[provider.key];
+    if (!client) {
+        LlmCallbacks callbacks;
+        callbacks.on_token = [this](std::uint64_t generation, std::string_view text) { on_token(generation, text); };
+        callbacks.on_done = [this](std::uint64_t generation, std::string_view) { on_end(generation, {}); };
+        callbacks.on_error = [this](std::uint64_t generation, const ProviderError& error) {
+            on_end(generation, error.what());
+        };
+        client = std::make_unique<LlmClient>(provider, std::move(callbacks));
+    }
+    return *client;
+}
+
+std::shared_ptr<AgentTurnRunner::Turn> AgentTurnRunner::turn_for(std::uint64_t generation) {
+    std::lock_guard lock(mutex_);
+    if (abandoned_.count(generation) != 0) return nullptr;
+    auto& turn = turns_[generation];
+    if (!turn) turn = std::make_shared<Turn>();
+    return turn;
+}
+
+void AgentTurnRunner::on_token(std::uint64_t generation, std::string_view text) {
+    auto turn = turn_for(generation);
+    if (!turn) return;
+    std::lock_guard lock(turn->mutex);
+    if (!turn->first_token) turn->first_token = Clock::now();
+    turn->text.append(text);
+}
+
+void AgentTurnRunner::on_end(std::uint64_t generation, std::string error) {
+    {
+        std::lock_guard lock(mutex_);
+        if (abandoned_.erase(generation) != 0) return;  // its request gave up on it
+    }
+    auto turn = turn_for(generation);
+    if (!turn) return;
+    std::lock_guard lock(turn->mutex);
+    turn->error = std::move(error);
+    turn->ended_at = Clock::now();
+    turn->finished = true;
+    turn->done.notify_all();
+}
+
+AgentTestReply AgentTurnRunner::run(const json& agent, const json& messages, const json& variables,
+                                    std::chrono::milliseconds timeout) {
     AgentTestReply result;
     result.messages = messages;
     if (messages.empty()) {
@@ -50,36 +115,9 @@ AgentTestReply run_agent_test_turn(const json& agent, const json& messages, cons
         result.messages.push_back({{"role", "assistant"}, {"content", result.reply}});
         return result;
     }
-    const Provider& provider = agent_llm_provider(agent, plugins, defaults);
+    const Provider& provider = agent_llm_provider(agent, plugins_, defaults_);
+    LlmClient& llm = client_for(provider);
 
-    struct Turn {
-        std::mutex mutex;
-        std::condition_variable done;
-        std::string text;
-        std::optional<Clock::time_point> first_token;
-        bool finished = false;
-        std::string error;
-    };
-    auto turn = std::make_shared<Turn>();
-    LlmCallbacks callbacks;
-    callbacks.on_token = [turn](std::uint64_t, std::string_view text) {
-        std::lock_guard lock(turn->mutex);
-        if (!turn->first_token) turn->first_token = Clock::now();
-        turn->text.append(text);
-    };
-    callbacks.on_done = [turn](std::uint64_t, std::string_view) {
-        std::lock_guard lock(turn->mutex);
-        turn->finished = true;
-        turn->done.notify_all();
-    };
-    callbacks.on_error = [turn](std::uint64_t, const ProviderError& error) {
-        std::lock_guard lock(turn->mutex);
-        turn->error = error.what();
-        turn->finished = true;
-        turn->done.notify_all();
-    };
-
-    LlmClient llm(provider, std::move(callbacks));
     auto started = Clock::now();
     std::uint64_t generation = 0;
     try {
@@ -87,20 +125,30 @@ AgentTestReply run_agent_test_turn(const json& agent, const json& messages, cons
     } catch (const ProviderError& error) {
         throw LlmTurnFailed(provider.key, error.what());
     }
+    auto turn = turn_for(generation);
+    bool finished = false;
     {
         std::unique_lock lock(turn->mutex);
-        if (!turn->done.wait_for(lock, timeout, [&] { return turn->finished; })) {
-            lock.unlock();
-            llm.cancel(generation);
-            throw LlmTurnFailed(provider.key, provider.key + ": no answer within " +
-                                                  std::to_string(timeout.count()) + " ms");
-        }
-        if (!turn->error.empty()) throw LlmTurnFailed(provider.key, turn->error);
-        auto ended = Clock::now();
-        result.reply = turn->text;
-        result.first_token_ms = turn->first_token ? ms_between(started, *turn->first_token) : ms_between(started, ended);
-        result.total_ms = ms_between(started, ended);
+        finished = turn->done.wait_for(lock, timeout, [&] { return turn->finished; });
     }
+    {
+        std::lock_guard lock(mutex_);
+        turns_.erase(generation);
+        if (!finished) {
+            std::lock_guard turn_lock(turn->mutex);
+            finished = turn->finished;  // it may have ended just now
+            if (!finished) abandoned_.insert(generation);
+        }
+    }
+    if (!finished) {
+        llm.cancel(generation);
+        throw LlmTurnFailed(provider.key, provider.key + ": no answer within " + std::to_string(timeout.count()) + " ms");
+    }
+    std::lock_guard lock(turn->mutex);
+    if (!turn->error.empty()) throw LlmTurnFailed(provider.key, turn->error);
+    result.reply = turn->text;
+    result.first_token_ms = ms_between(started, turn->first_token.value_or(turn->ended_at));
+    result.total_ms = ms_between(started, turn->ended_at);
     result.messages.push_back({{"role", "assistant"}, {"content", result.reply}});
     return result;
 }

@@ -3,15 +3,24 @@
 // model, temperature and max_tokens go to its LLM provider with the
 // conversation so far; the streamed answer is collected with its time to
 // first token. An empty conversation answers with the begin message instead.
+//
+// One LlmClient per LLM provider serves every request for voxd's lifetime
+// (generations are told apart by id), so no client is torn down while its
+// provider may still be finishing a callback into it.
 #pragma once
 
 #include "config/voxd_settings.hpp"
 
 #include <vox/core/plugin_registry.hpp>
+#include <vox/core/providers/llm_client.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -35,11 +44,35 @@ private:
     std::string provider_;
 };
 
-// `messages`: [{"role": "user"|"assistant", "content"}]. Throws CallRefusal
-// (provider_unavailable) or LlmTurnFailed.
-AgentTestReply run_agent_test_turn(const nlohmann::json& agent, const nlohmann::json& messages,
-                                   const nlohmann::json& variables, const PluginRegistry& plugins,
-                                   const AgentDefaults& defaults, std::chrono::milliseconds timeout);
+class AgentTurnRunner {
+public:
+    AgentTurnRunner(const PluginRegistry& plugins, AgentDefaults defaults);
+    ~AgentTurnRunner();  // shutdown()
+    AgentTurnRunner(const AgentTurnRunner&) = delete;
+    AgentTurnRunner& operator=(const AgentTurnRunner&) = delete;
+
+    // `messages`: [{"role": "user"|"assistant", "content"}]. Throws CallRefusal
+    // (provider_unavailable) or LlmTurnFailed. Any thread.
+    AgentTestReply run(const nlohmann::json& agent, const nlohmann::json& messages, const nlohmann::json& variables,
+                       std::chrono::milliseconds timeout);
+    // Cancels what still runs and closes the clients; before the plugins shut down. Idempotent.
+    void shutdown();
+
+private:
+    struct Turn;
+    LlmClient& client_for(const Provider& provider);
+    // The turn of `generation`, made on first sight (a callback may come before start() returns).
+    std::shared_ptr<Turn> turn_for(std::uint64_t generation);
+    void on_token(std::uint64_t generation, std::string_view text);
+    void on_end(std::uint64_t generation, std::string error);
+
+    const PluginRegistry& plugins_;
+    const AgentDefaults defaults_;
+    std::mutex mutex_;
+    std::map<std::string, std::unique_ptr<LlmClient>> clients_;
+    std::map<std::uint64_t, std::shared_ptr<Turn>> turns_;
+    std::set<std::uint64_t> abandoned_;  // timed out: their late callbacks are dropped
+};
 
 // The chat request for one turn (without "stream"; the provider sets it).
 nlohmann::json agent_turn_request(const nlohmann::json& agent, const nlohmann::json& messages,
