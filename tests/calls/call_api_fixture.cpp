@@ -13,9 +13,10 @@ void CallApiTest::SetUp() {
 }
 
 Environment CallApiTest::environment() const {
-    Environment environment = {{"VOX_PLUGIN_PATH", VOX_CALLS_TEST_PLUGIN_DIR},
-                               {"VOX_PROVIDER_LLM_OPENAI_BASE_URL", openai->base_url()},
-                               {"VOX_PROVIDER_LLM_OPENAI_API_KEY", openai->api_key()}};
+    Environment environment = {{"VOX_PROVIDER_LLM_OPENAI_BASE_URL", openai->base_url()},
+                               {"VOX_PROVIDER_LLM_OPENAI_API_KEY", openai->api_key()},
+                               {"VOX_PROVIDER_TRANSPORT_WEBSOCKET_PORT", "0"}};
+    if (fake_transport()) environment["VOX_PLUGIN_PATH"] = VOX_CALLS_TEST_PLUGIN_DIR;
     for (const auto& [name, value] : extra_environment()) environment[name] = value;
     return environment;
 }

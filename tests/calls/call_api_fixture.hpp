@@ -22,6 +22,8 @@ protected:
     Environment environment() const override;
     // Extra environment of this test (added to the default one).
     virtual Environment extra_environment() const { return {}; }
+    // The test transport that nobody can join (true), or the real transport.websocket on a free port.
+    virtual bool fake_transport() const { return true; }
 
     // Stops voxd and starts it again with `extra` on top of the default environment.
     void restart(const Environment& extra = {});
