@@ -13,6 +13,11 @@ std::optional<std::string> ParsedArgs::value(const std::string& name) const {
     return found->second;
 }
 
+std::vector<std::string> ParsedArgs::values(const std::string& name) const {
+    auto found = all_values_.find(name);
+    return found == all_values_.end() ? std::vector<std::string>{} : found->second;
+}
+
 std::string ParsedArgs::value_or(const std::string& name, const std::string& fallback) const {
     return value(name).value_or(fallback);
 }
@@ -61,6 +66,7 @@ ParsedArgs parse_args(std::span<const std::string> args, std::span<const OptionS
         } else {
             throw UsageError("option --" + name + " needs a value (" + spec->value_name + ")");
         }
+        parsed.all_values_[name].push_back(parsed.values_[name]);
     }
     return parsed;
 }

@@ -27,7 +27,9 @@ struct OptionSpec {
 
 class ParsedArgs {
 public:
-    std::optional<std::string> value(const std::string& name) const;
+    std::optional<std::string> value(const std::string& name) const;  // the last one given
+    // Every value of an option given more than once, in order.
+    std::vector<std::string> values(const std::string& name) const;
     std::string value_or(const std::string& name, const std::string& fallback) const;
     // The value, or a UsageError saying the option is required.
     std::string required(const std::string& name) const;
@@ -37,6 +39,7 @@ public:
 private:
     friend ParsedArgs parse_args(std::span<const std::string>, std::span<const OptionSpec>);
     std::map<std::string, std::string> values_;
+    std::map<std::string, std::vector<std::string>> all_values_;
     std::set<std::string> flags_;
     std::vector<std::string> positional_;
 };

@@ -25,6 +25,7 @@ struct Command {
     // Runs with parsed options; throws UsageError for bad usage, anything
     // else for a failure (main prints it and returns kExitFailure).
     std::function<int(const ParsedArgs& args)> run;
+    int usage_exit = kExitUsage;  // exit status for bad usage (voxctl call: 64, EX_USAGE)
 };
 
 // Help text of one command.
@@ -35,5 +36,6 @@ Command make_stt_command();
 Command make_llm_command();
 Command make_plugins_command();
 Command make_keys_command();
+Command make_call_command();
 
 }  // namespace voxctl

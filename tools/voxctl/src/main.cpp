@@ -27,7 +27,7 @@ std::string command_help(const Command& command) {
 
 namespace {
 
-std::vector<Command> all_commands() { return {make_tts_command(), make_stt_command(), make_llm_command(), make_plugins_command(), make_keys_command()}; }
+std::vector<Command> all_commands() { return {make_tts_command(), make_stt_command(), make_llm_command(), make_plugins_command(), make_keys_command(), make_call_command()}; }
 
 const std::vector<OptionSpec>& global_options() {
     static const std::vector<OptionSpec> options = {
@@ -121,7 +121,8 @@ int run(int argc, char** argv) {
         if (!command->takes_arguments && !parsed.positional().empty()) throw UsageError("unexpected argument '" + parsed.positional().front() + "'");
         return command->run(parsed);
     } catch (const UsageError& e) {
-        return usage_error(e.what(), command->usage, hint);
+        usage_error(e.what(), command->usage, hint);
+        return command->usage_exit;
     } catch (const vox::ProviderError& e) {
         std::cerr << "voxctl " << command->name << ": " << e.what() << " [" << e.code_name() << "]\n";
         return kExitFailure;
