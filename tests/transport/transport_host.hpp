@@ -130,6 +130,16 @@ public:
         audio_hook_ = std::move(fn);
     }
 
+    // Runs on the transport's thread for every on_played / on_call_ended (after it is recorded).
+    void on_played_hook(std::function<void(vox_transport_call*, std::uint64_t, std::uint32_t)> fn) {
+        std::lock_guard lock(mutex_);
+        played_hook_ = std::move(fn);
+    }
+    void on_ended_hook(std::function<void(vox_transport_call*, const std::string&)> fn) {
+        std::lock_guard lock(mutex_);
+        ended_hook_ = std::move(fn);
+    }
+
     // Waits until `pred(calls)` holds (the calls by call id); false on timeout.
     bool wait(const std::function<bool(const std::map<std::string, HostCall>&)>& pred,
               std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
@@ -204,22 +214,28 @@ private:
     static void on_played(void* user, vox_transport_call* call, std::uint64_t context, std::uint32_t played_ms) {
         auto& host = self(user);
         ++host.callbacks_seen_;
+        std::function<void(vox_transport_call*, std::uint64_t, std::uint32_t)> hook;
         {
             std::lock_guard lock(host.mutex_);
             HostCall& record = host.calls_[host.id_of(call)];
             record.played.emplace_back(context, played_ms);
             record.played_at.push_back(Clock::now());
+            hook = host.played_hook_;
         }
         host.changed_.notify_all();
+        if (hook) hook(call, context, played_ms);
     }
     static void on_call_ended(void* user, vox_transport_call* call, const char* reason) {
         auto& host = self(user);
         ++host.callbacks_seen_;
+        std::function<void(vox_transport_call*, const std::string&)> hook;
         {
             std::lock_guard lock(host.mutex_);
             host.calls_[host.id_of(call)].ended = reason;
+            hook = host.ended_hook_;
         }
         host.changed_.notify_all();
+        if (hook) hook(call, reason);
     }
 
     HostServices services_;
@@ -236,6 +252,8 @@ private:
     std::map<vox_transport_call*, std::string> ids_;
     std::function<void(vox_transport_call*, const nlohmann::json&)> started_hook_;
     std::function<void(vox_transport_call*, const std::int16_t*, std::size_t)> audio_hook_;
+    std::function<void(vox_transport_call*, std::uint64_t, std::uint32_t)> played_hook_;
+    std::function<void(vox_transport_call*, const std::string&)> ended_hook_;
 };
 
 }  // namespace vox::test
