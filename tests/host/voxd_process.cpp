@@ -30,6 +30,9 @@ std::vector<std::string> child_environment(const Environment& extra) {
             entries.emplace_back(*entry);
     for (const auto& [name, value] : extra) entries.push_back(name + "=" + value);
     if (!extra.count("VOX_BOOTSTRAP_API_KEY")) entries.push_back(std::string("VOX_BOOTSTRAP_API_KEY=") + kTestApiKey);
+    // Test voxds run side by side: the web-call transport takes a free port
+    // rather than its fixed default (8081).
+    if (!extra.count("VOX_PROVIDER_TRANSPORT_WEBSOCKET_PORT")) entries.emplace_back("VOX_PROVIDER_TRANSPORT_WEBSOCKET_PORT=0");
     return entries;
 }
 

@@ -36,20 +36,28 @@ struct LlmClient::State {
     mutable std::condition_variable idle;
     std::set<std::uint64_t> active;
     std::set<std::uint64_t> cancelled;  // subset of active
+    // Callbacks being delivered right now: the client is not idle (and may not
+    // be destroyed) until they have returned, even after their generation ended.
+    std::size_t delivering = 0;
 
-    bool is_live(std::uint64_t generation) {
+    // True (and counted as delivering) when `generation` may still report tokens.
+    bool begin_live_delivery(std::uint64_t generation) {
         std::lock_guard lock(mutex);
-        return active.count(generation) != 0 && cancelled.count(generation) == 0;
+        if (active.count(generation) == 0 || cancelled.count(generation) != 0) return false;
+        ++delivering;
+        return true;
     }
-    // True for the one call that ends `generation`.
+    // True for the one call that ends `generation` (then counted as delivering).
     bool end(std::uint64_t generation) {
         std::lock_guard lock(mutex);
         if (active.erase(generation) == 0) return false;
         cancelled.erase(generation);
+        ++delivering;
         return true;
     }
-    void notify() {
+    void delivered() {
         std::lock_guard lock(mutex);
+        --delivering;
         idle.notify_all();
     }
 
@@ -66,23 +74,25 @@ struct LlmClient::State {
 
     static void on_token(void* user, std::uint64_t generation, const char* text, std::size_t length) {
         auto* state = static_cast<State*>(user);
-        if (text == nullptr || length == 0 || !state->callbacks.on_token || !state->is_live(generation)) return;
+        if (text == nullptr || length == 0 || !state->callbacks.on_token || !state->begin_live_delivery(generation)) return;
         state->deliver("on_token", [&] { state->callbacks.on_token(generation, std::string_view(text, length)); });
+        state->delivered();
     }
     static void on_tool_call(void* user, std::uint64_t generation, const char* id, const char* name,
                              const char* arguments) {
         auto* state = static_cast<State*>(user);
-        if (!state->callbacks.on_tool_call || !state->is_live(generation)) return;
+        if (!state->callbacks.on_tool_call || !state->begin_live_delivery(generation)) return;
         LlmToolCall call{id != nullptr ? id : "", name != nullptr ? name : "",
                          arguments != nullptr && *arguments != '\0' ? arguments : "{}"};
         state->deliver("on_tool_call", [&] { state->callbacks.on_tool_call(generation, call); });
+        state->delivered();
     }
     static void on_done(void* user, std::uint64_t generation, const char* finish_reason) {
         auto* state = static_cast<State*>(user);
         if (!state->end(generation)) return;
         std::string_view reason = finish_reason != nullptr && *finish_reason != '\0' ? finish_reason : "stop";
         if (state->callbacks.on_done) state->deliver("on_done", [&] { state->callbacks.on_done(generation, reason); });
-        state->notify();
+        state->delivered();
     }
     static void on_error(void* user, std::uint64_t generation, vox_status code, const char* message) {
         auto* state = static_cast<State*>(user);
@@ -95,7 +105,7 @@ struct LlmClient::State {
             log::warn("llm", "provider error",
                       {{"provider", state->provider->key}, {"generation", generation}, {"message", error.message()}});
         }
-        state->notify();
+        state->delivered();
     }
 };
 
@@ -139,8 +149,7 @@ std::uint64_t LlmClient::start(const nlohmann::json& request) {
     vox_status status =
         state_->vtable->start(state_->provider->plugin_context(), body.c_str(), generation, &state_->raw, &err);
     if (status != VOX_OK) {
-        state_->end(generation);
-        state_->notify();
+        if (state_->end(generation)) state_->delivered();
         throw ProviderError(status, state_->provider->key, "start failed: " + error_text(err));
     }
     return generation;
@@ -162,7 +171,7 @@ std::size_t LlmClient::active() const {
 
 bool LlmClient::wait_idle(std::chrono::milliseconds timeout) const {
     std::unique_lock lock(state_->mutex);
-    return state_->idle.wait_for(lock, timeout, [&] { return state_->active.empty(); });
+    return state_->idle.wait_for(lock, timeout, [&] { return state_->active.empty() && state_->delivering == 0; });
 }
 
 std::vector<std::string> LlmClient::list_models() const {
