@@ -158,10 +158,17 @@ private:
             const int opcode = flags & Poco::Net::WebSocket::FRAME_OP_BITMASK;
             if (n == 0 && flags == 0) break;  // the peer closed the connection
             if (opcode == Poco::Net::WebSocket::FRAME_OP_CLOSE) {
-                std::lock_guard lock(mutex_);
-                close_code_ = buffer.size() >= 2 ? (static_cast<unsigned char>(buffer[0]) << 8) |
-                                                       static_cast<unsigned char>(buffer[1])
-                                                 : 1005;
+                {
+                    std::lock_guard lock(mutex_);
+                    close_code_ = buffer.size() >= 2 ? (static_cast<unsigned char>(buffer[0]) << 8) |
+                                                           static_cast<unsigned char>(buffer[1])
+                                                     : 1005;
+                }
+                try {  // answer it, as browsers do
+                    std::lock_guard lock(send_mutex_);
+                    ws_->shutdown();
+                } catch (const Poco::Exception&) {
+                }
                 break;
             }
             if (opcode == Poco::Net::WebSocket::FRAME_OP_BINARY || opcode == Poco::Net::WebSocket::FRAME_OP_TEXT) {

@@ -172,9 +172,13 @@ void MediaCall::read_some(TimePoint now) {
         if (n > 0) {
             total += static_cast<std::size_t>(n);
             last_received_ = now;
-            if (phase_ == Phase::lingering || phase_ == Phase::closing) continue;  // the call is over: discard
             decoder_.feed(buffer, static_cast<std::size_t>(n));
-            process_messages(now);
+            if (phase_ == Phase::open) {
+                process_messages(now);
+            } else if (client_closed()) {  // the answer to our close: the handshake is complete
+                finish();
+                return;
+            }
             continue;
         }
         if (n == 0) {  // the client closed its side
@@ -187,6 +191,15 @@ void MediaCall::read_some(TimePoint now) {
         if (phase_ == Phase::open) lost(std::string("socket error: ") + std::strerror(errno));
         else finish();
         return;
+    }
+}
+
+bool MediaCall::client_closed() {
+    // After our close frame only the client's close matters; anything else is dropped.
+    for (;;) {
+        FrameDecoder::Result result = decoder_.next();
+        if (result.status != FrameDecoder::Status::message) return result.status == FrameDecoder::Status::error;
+        if (result.message.opcode == Opcode::close) return true;
     }
 }
 

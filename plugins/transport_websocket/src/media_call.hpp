@@ -81,6 +81,7 @@ private:
 
     void read_some(TimePoint now);
     void process_messages(TimePoint now);
+    bool client_closed();  // closing: whether the client's close frame (or garbage) came
     void handle_text(const std::string& text, TimePoint now);
     void handle_audio(const std::string& payload);
     void send_error(const std::string& code, const std::string& message, TimePoint now);

@@ -157,6 +157,11 @@ void MediaClient::receive_loop() {
                     state_.close_code = (static_cast<unsigned char>(buffer[0]) << 8) | static_cast<unsigned char>(buffer[1]);
                 state_.closed = true;
             }
+            try {  // complete the closing handshake
+                std::lock_guard lock(send_mutex_);
+                socket_->shutdown();
+            } catch (const Poco::Exception&) {
+            }
             changed_.notify_all();
             return;
         }
