@@ -54,7 +54,7 @@ phrases=("What time do you open tomorrow?" "Can I book an appointment for Monday
          "Do you take walk in patients?" "Where is the clinic?")
 says=()
 for i in "${!phrases[@]}"; do
-  "$bin/voxctl" tts --provider flite --settings '{"voice":"kal16"}' --text "${phrases[$i]}" --out "$work/say$i.wav" >/dev/null
+  "$bin/voxctl" tts --provider flite --settings '{"voice":"kal16"}' --text "${phrases[$i]}" --out "$work/say$i.wav" >/dev/null 2>&1
 done
 for t in $(seq 0 $((turns - 1))); do says+=(--say "$work/say$((t % ${#phrases[@]})).wav"); done
 

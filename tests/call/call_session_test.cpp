@@ -218,6 +218,34 @@ TEST_F(CallSessionTest, BargeInStopsTheAgentAndTheContextKeepsOnlyWhatWasHeard) 
     EXPECT_TRUE(found_cut_answer) << messages.dump();
 }
 
+TEST_F(CallSessionTest, ABackchannelPausesTheAgentAtOnceThenItResumesWhereTheCallerStoppedHearing) {
+    std::string answer = "We are open from eight in the morning until six in the evening on weekdays, "
+                         "and from nine until one on Saturdays.";
+    local_.llm_server().set_script({.chunks = OpenAiTestServer::content_chunks({answer})});
+    audio::AudioBuffer question = trim_silence(local_.speech("When are you open?"));
+    audio::AudioBuffer cough = trim_silence(local_.speech("Mm"));  // well under min_interruption_ms
+    start(test_agent({{"speak_first", false}, {"min_interruption_ms", 800}}));
+    caller_->silence(300ms);
+    caller_->say(question);
+    ASSERT_TRUE(caller_->silence_until([&] { return !events_->of_type("agent_start_talking").empty(); }, 10s));
+    caller_->silence(1000ms);
+    caller_->say(cough);
+    ASSERT_TRUE(wait_answer_played(1, 20s));
+    EXPECT_GE(transport_->clears(), 1) << "the agent should fall silent while the caller speaks";
+    EXPECT_TRUE(events_->of_type("interruption").empty()) << "a backchannel is not an interruption";
+    auto stops = events_->of_type("agent_stop_talking");
+    ASSERT_EQ(stops.size(), 1U);
+    EXPECT_EQ(stops[0]["interrupted"], false);
+    // The whole answer was played in the end: more audio than the answer alone
+    // (what was cleared at the pause is sent again on resume).
+    auto result_text = events_->wait_for([&](const nlohmann::json& e) {
+        return e["type"] == "transcript" && e["role"] == "agent" && e["final"] == true;
+    });
+    ASSERT_TRUE(result_text);
+    EXPECT_EQ((*result_text)["text"], answer);
+    EXPECT_EQ(events_->of_type("user_stop_talking").size(), 1U) << "the cough is not a turn";
+}
+
 TEST_F(CallSessionTest, AStalledLlmGetsAFillerThenTheCallEndsAsDeadAir) {
     local_.llm_server().set_script({.chunks = OpenAiTestServer::content_chunks({"Too late."}),
                                     .first_byte_delay = 20s});
