@@ -271,6 +271,29 @@ TEST_F(CallSessionTest, AStalledLlmGetsAFillerThenTheCallEndsAsDeadAir) {
     EXPECT_EQ(transport_->hangup_reason(), "dead_air");
 }
 
+TEST_F(CallSessionTest, AnLlmThatStallsMidAnswerIsCutAndTheCallGoesOn) {
+    local_.llm_server().set_script({.chunks = OpenAiTestServer::content_chunks({"We open at nine. ", "And then"}),
+                                    .stall_after = 2,  // the role chunk, then "We open at nine. "
+                                    .stall = 30s});
+    audio::AudioBuffer question = local_.speech("When do you open?");
+    call::CallSetup setup;
+    setup.llm_stall_ms = 1500;
+    start(test_agent({{"speak_first", false}}), std::move(setup));
+    caller_->silence(200ms);
+    caller_->say(question);
+    ASSERT_TRUE(wait_answer_played(1, 15s)) << "the half answer should still be spoken and end\n"
+                                             << nlohmann::json(events_->events()).dump();
+    auto cut = events_->wait_for([](const nlohmann::json& e) { return e["type"] == "error" && e["code"] == "error_llm"; }, 1s);
+    ASSERT_TRUE(cut);
+    EXPECT_EQ((*cut)["fatal"], false);
+    auto agent_final = events_->wait_for([](const nlohmann::json& e) {
+        return e["type"] == "transcript" && e["role"] == "agent" && e["final"] == true;
+    });
+    ASSERT_TRUE(agent_final);
+    EXPECT_EQ((*agent_final)["text"], "We open at nine.");
+    EXPECT_TRUE(session_->active()) << "a cut answer does not end the call";
+}
+
 TEST_F(CallSessionTest, AnLlmThatKeepsFailingEndsTheCallWithErrorLlm) {
     local_.llm_server().set_script({.status = 500});
     audio::AudioBuffer question = local_.speech("Hello?");

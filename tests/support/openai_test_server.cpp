@@ -162,7 +162,8 @@ private:
         int sent = 0;
         for (const auto& chunk : script.chunks) {
             if (script.drop_after >= 0 && sent == script.drop_after) return drop(request);
-            if (!state_->pause(script.chunk_delay)) return drop(request);
+            auto delay = script.stall_after >= 0 && sent == script.stall_after ? script.stall : script.chunk_delay;
+            if (!state_->pause(delay)) return drop(request);
             out << "data: " << chunk << "\n\n";
             out.flush();
             if (!out.good()) {

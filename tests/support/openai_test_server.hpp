@@ -36,6 +36,8 @@ public:
         std::chrono::milliseconds chunk_delay{0};       // before each chunk
         bool send_done = true;                // "data: [DONE]" at the end
         int drop_after = -1;                  // >= 0: close the connection after that many chunks
+        int stall_after = -1;                 // >= 0: after that many chunks, wait `stall` before the next
+        std::chrono::milliseconds stall{0};
     };
 
     struct Received {

@@ -146,6 +146,7 @@ private:
     void tick() {
         std::int64_t now = call_.now_ns();
         feed_silence_when_starved(now);
+        llm_->cut_if_stalled(now, call_.setup.llm_stall_ms);
         output_->tick(now);
         pipeline_.run();
         auto seconds = [](std::int64_t ns) { return static_cast<double>(ns) / 1e9; };

@@ -110,6 +110,7 @@ void LlmProcessor::process(Frame f) {
 
 void LlmProcessor::start_response(std::uint64_t turn) {
     response_ = call_.next_response++;
+    last_token_ns_ = 0;
     response_turn_ = turn;
     first_clause_sent_ = false;
     attempts_ = 0;
@@ -146,6 +147,7 @@ void LlmProcessor::on_token(Frame f) {
     if (!generation_ || f.response != *generation_ || response_ == 0) return;  // cancelled
     TurnTimes& times = call_.turns[response_turn_];
     if (times.llm_first_token == 0) times.llm_first_token = f.time_ns;
+    last_token_ns_ = f.time_ns;
     for (auto& clause : splitter_.push(f.text)) {
         call_.conversation.append_agent(response_, clause);
         auto out = frame(FrameType::response_text);
@@ -209,6 +211,26 @@ void LlmProcessor::say(const std::string& text, bool counts_as_answer) {
         push(std::move(out));
     }
     push(make(FrameType::response_end));
+}
+
+void LlmProcessor::cut_if_stalled(std::int64_t now_ns, std::uint32_t stall_ms) {
+    if (!generation_ || response_ == 0 || last_token_ns_ == 0) return;
+    if (now_ns - last_token_ns_ < static_cast<std::int64_t>(stall_ms) * 1'000'000) return;
+    vox::log::warn("call", "LLM stream stalled mid-answer; cutting it", {{"call_id", call_.setup.call_id}});
+    call_.emit({{"type", "error"},
+                {"code", "error_llm"},
+                {"message", "the LLM stopped sending mid-answer; the answer was cut short"},
+                {"fatal", false}});
+    cancel_generation();
+    std::string rest = splitter_.flush();
+    if (!rest.empty()) {
+        call_.conversation.append_agent(response_, rest);
+        auto out = frame(FrameType::response_text);
+        out.text = std::move(rest);
+        push(std::move(out));
+    }
+    push(frame(FrameType::response_end));
+    response_ = 0;
 }
 
 bool LlmProcessor::retry() {

@@ -28,6 +28,9 @@ public:
     void say(const std::string& text, bool counts_as_answer);
     // Dead-air recovery: asks again for the pending answer. False when there is none.
     bool retry();
+    // A generation that has spoken and then sends nothing for `stall_ms` is
+    // cut: what was said stands, the response ends (periodic, from the session).
+    void cut_if_stalled(std::int64_t now_ns, std::uint32_t stall_ms);
 
 private:
     void start_response(std::uint64_t turn);
@@ -45,6 +48,7 @@ private:
     std::uint64_t response_ = 0;               // the response being generated (0: none)
     std::uint64_t response_turn_ = 0;
     bool first_clause_sent_ = false;
+    std::int64_t last_token_ns_ = 0;
     int attempts_ = 0;
 };
 

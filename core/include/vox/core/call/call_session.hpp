@@ -63,6 +63,8 @@ struct CallSetup {
     std::uint32_t filler_after_ms = 4000;
     std::uint32_t dead_air_end_ms = 12000;
     std::string filler_text = "One moment, please.";
+    // An answer whose LLM stream goes quiet this long after it began speaking is cut short.
+    std::uint32_t llm_stall_ms = 5000;
 };
 
 // What a finished call leaves for its record (docs/protocol.md sections 5, 6).
