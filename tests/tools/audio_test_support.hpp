@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -38,7 +39,9 @@ inline double zero_crossings_per_second(const std::vector<std::int16_t>& samples
 inline std::string scratch(const std::string& name) {
     std::filesystem::create_directories(VOX_TEST_TMP_DIR);
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string path = std::string(VOX_TEST_TMP_DIR) + "/" + info->test_suite_name() + "." + info->name() + "." + name;
+    std::string test = std::string(info->test_suite_name()) + "." + info->name();
+    std::replace(test.begin(), test.end(), '/', '_');  // parameterised tests: "Backends/Suite.Name/sqlite"
+    std::string path = std::string(VOX_TEST_TMP_DIR) + "/" + test + "." + name;
     std::filesystem::remove_all(path);
     return path;
 }
