@@ -105,6 +105,13 @@ TEST_F(CallSessionTest, GreetsThenAnswersTheCallersQuestionAndKeepsARecord) {
     EXPECT_LT((*metrics)["e2e_ms"].get<int>(), 3000);
     EXPECT_GE((*metrics)["llm_ms"].get<int>(), 90) << "the server waits 100 ms before its first byte";
 
+    // The answer was announced as it was generated, then as heard.
+    auto agent_partial = events_->wait_for([](const nlohmann::json& e) {
+        return e["type"] == "transcript" && e["role"] == "agent" && e["final"] == false && e["turn"] == 1;
+    }, 1s);
+    ASSERT_TRUE(agent_partial);
+    EXPECT_EQ((*agent_partial)["text"].get<std::string>().rfind("We open", 0), 0U) << agent_partial->dump();
+
     // The LLM saw the prompt with variables, the greeting and the caller's words.
     auto requests = local_.llm_server().received();
     ASSERT_FALSE(requests.empty());

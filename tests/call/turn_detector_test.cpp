@@ -109,6 +109,28 @@ TEST(TurnDetectorTest, ACoughOverTheAgentNeitherInterruptsNorMakesATurn) {
     EXPECT_EQ(tally.ignored, 1);
 }
 
+TEST(TurnDetectorTest, SpeechOverTheAgentAddsUpAcrossAShortPause) {
+    // "Sorry, ... stop right there": two short stretches over the agent, each
+    // under the minimum, the pause between them long enough to end a turn.
+    TurnDetector detector({.endpointing_ms = 300, .interruption_sensitivity = 0.5, .min_interruption_ms = 400});
+    Tally tally;
+    feed(detector, tally, 0.95F, 300, true);
+    feed(detector, tally, 0.0F, 400, true);
+    EXPECT_EQ(tally.ignored, 1);
+    feed(detector, tally, 0.95F, 300, true);
+    EXPECT_EQ(tally.interrupts, 1) << "300 + 300 ms of speech within a second is an interruption";
+
+    // Far apart, two coughs stay two coughs.
+    TurnDetector apart({.endpointing_ms = 300, .interruption_sensitivity = 0.5, .min_interruption_ms = 400});
+    Tally other;
+    feed(apart, other, 0.95F, 300, true);
+    feed(apart, other, 0.0F, 2000, true);
+    feed(apart, other, 0.95F, 300, true);
+    feed(apart, other, 0.0F, 400, true);
+    EXPECT_EQ(other.interrupts, 0);
+    EXPECT_EQ(other.ignored, 2);
+}
+
 TEST(TurnDetectorTest, SensitivityScalesTheSpeechNeededToInterrupt) {
     TurnSettings eager{.interruption_sensitivity = 1.0, .min_interruption_ms = 400};
     TurnSettings reluctant{.interruption_sensitivity = 0.1, .min_interruption_ms = 400};

@@ -45,6 +45,11 @@ void OutputProcessor::process(Frame f) {
         } else {
             if (!it->second.text.empty()) it->second.text += ' ';
             it->second.text += f.text;
+            // What the agent is about to say, growing clause by clause (the final
+            // transcript, at the end, is what was heard).
+            if (!it->second.filler)
+                call_.emit({{"type", "transcript"}, {"role", "agent"}, {"text", it->second.text}, {"final", false},
+                            {"turn", it->second.turn}});
         }
         break;
     }

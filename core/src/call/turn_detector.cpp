@@ -36,6 +36,8 @@ void TurnDetector::reset() {
     voiced_run_ms_ = 0;
     speech_ms_ = 0;
     silence_ms_ = 0;
+    carried_speech_ms_ = 0;
+    since_ignored_ms_ = 0;
 }
 
 TurnDecision TurnDetector::on_audio(float probability, std::uint32_t duration_ms, bool agent_speaking) {
@@ -44,12 +46,17 @@ TurnDecision TurnDetector::on_audio(float probability, std::uint32_t duration_ms
     bool voiced = probability >= threshold;
 
     if (!in_speech_) {
+        since_ignored_ms_ += duration_ms;
         voiced_run_ms_ = voiced ? voiced_run_ms_ + duration_ms : 0;
         if (voiced_run_ms_ < settings_.speech_start_ms) return decision;
         in_speech_ = true;
         interrupted_ = false;
         over_agent_ = agent_speaking;
         speech_ms_ = voiced_run_ms_;
+        constexpr std::uint32_t kCarryWithinMs = 1000;
+        if (agent_speaking && carried_speech_ms_ > 0 && since_ignored_ms_ <= kCarryWithinMs)
+            speech_ms_ += carried_speech_ms_;
+        carried_speech_ms_ = 0;
         silence_ms_ = 0;
         decision.speech_started = true;
     } else if (voiced) {
@@ -73,6 +80,10 @@ TurnDecision TurnDetector::on_audio(float probability, std::uint32_t duration_ms
         // (a cough, "mm-hmm") is not a turn. Without interruptions at all
         // (sensitivity 0) the caller's words still count once the agent is quiet.
         decision.ignored = over_agent_ && !interrupted_ && agent_speaking;
+        if (decision.ignored) {
+            carried_speech_ms_ = speech_ms_;
+            since_ignored_ms_ = 0;
+        }
         in_speech_ = false;
         voiced_run_ms_ = 0;
         speech_ms_ = 0;

@@ -60,6 +60,10 @@ private:
     std::uint32_t voiced_run_ms_ = 0;  // before speech starts
     std::uint32_t speech_ms_ = 0;
     std::uint32_t silence_ms_ = 0;
+    // Speech of a backchannel just ignored, and the silence since: "Sorry, ...
+    // stop" over the agent adds up to an interruption across the pause.
+    std::uint32_t carried_speech_ms_ = 0;
+    std::uint32_t since_ignored_ms_ = 0;
 };
 
 }  // namespace vox::call
