@@ -189,7 +189,7 @@ TEST_P(AgentsTest, DeleteRemovesTheAgentAndItsFlowButKeepsItsCalls) {
     Json agent = create_agent("Doomed");
     std::string id = agent["id"];
     ASSERT_EQ(api->put("/api/agents/" + id + "/flow",
-                       {{"nodes", {{{"id", "a"}, {"type", "say"}}}}, {"edges", Json::array()}, {"start_node_id", "a"}})
+                       {{"nodes", {{{"id", "a"}, {"type", "conversation"}, {"config", {{"text", "Hi"}}}}}}, {"edges", Json::array()}, {"start_node_id", "a"}})
                   .status,
               200);
     Json call = create_call({{"agent_id", id}, {"direction", "web"}, {"status", "completed"}});
@@ -264,9 +264,13 @@ Json sample_flow() {
             {"global_prompt", "Be brief."},
             {"variables", {{"customer", ""}, {"attempts", 0}}},
             {"nodes",
-             {{{"id", "greet"}, {"type", "say"}, {"name", "Greeting"}, {"position", {{"x", 0}, {"y", 0}}},
+             {{{"id", "greet"}, {"type", "conversation"}, {"name", "Greeting"}, {"position", {{"x", 0}, {"y", 0}}},
                {"config", {{"text", "Hi"}}}},
-              {{"id", "ask"}, {"type", "gather"}, {"position", {{"x", 200.5}, {"y", -10}}}},
+              {{"id", "ask"},
+               {"type", "extract_variables"},
+               {"position", {{"x", 200.5}, {"y", -10}}},
+               {"config",
+                {{"variables", Json::array({{{"name", "customer"}, {"type", "string"}, {"description", "Name"}}})}}}},
               {{"id", "bye"}, {"type", "end_call"}}}},
             {"edges",
              {{{"id", "e1"}, {"source", "greet"}, {"target", "ask"}},
@@ -295,7 +299,7 @@ TEST_P(FlowsTest, PutThenGetReturnsTheFlowAndAPutReplacesIt) {
     EXPECT_EQ(api->get("/api/agents/" + id + "/flow").json(), stored);
 
     // A second PUT replaces the whole flow; absent optional parts get their defaults.
-    Json smaller = {{"start_node_id", "only"}, {"nodes", {{{"id", "only"}, {"type", "say"}}}}, {"edges", Json::array()},
+    Json smaller = {{"start_node_id", "only"}, {"nodes", {{{"id", "only"}, {"type", "conversation"}, {"config", {{"text", "Hi"}}}}}}, {"edges", Json::array()},
                     {"updated_at", "1999-01-01T00:00:00.000Z"}};
     auto replaced = api->put("/api/agents/" + id + "/flow", smaller);
     ASSERT_EQ(replaced.status, 200) << replaced.describe();

@@ -37,7 +37,7 @@ TEST_P(DurabilityTest, EverythingAcknowledgedSurvivesKill9) {
     for (const auto& [id, agent] : agents) agent_ids.push_back(id);
     for (int i = 0; i < 3; ++i) {
         Json flow = {{"start_node_id", "n0"},
-                     {"nodes", {{{"id", "n0"}, {"type", "say"}}, {{"id", "n1"}, {"type", "end_call"}}}},
+                     {"nodes", {{{"id", "n0"}, {"type", "conversation"}, {"config", {{"text", "Hi"}}}}, {{"id", "n1"}, {"type", "end_call"}}}},
                      {"edges", {{{"source", "n0"}, {"target", "n1"}}}},
                      {"global_prompt", "flow " + std::to_string(i)}};
         auto reply = api->put("/api/agents/" + agent_ids[i] + "/flow", flow);

@@ -36,7 +36,7 @@ protected:
         agent = create_agent(Json{{"name", "Original"}, {"settings", {{"temperature", 0.3}}}});
         agent_id = agent["id"];
         ASSERT_EQ(api->put("/api/agents/" + agent_id + "/flow",
-                           {{"start_node_id", "a"}, {"nodes", {{{"id", "a"}, {"type", "say"}}}}, {"edges", Json::array()}})
+                           {{"start_node_id", "a"}, {"nodes", {{{"id", "a"}, {"type", "conversation"}, {"config", {{"text", "Hi"}}}}}}, {"edges", Json::array()}})
                       .status,
                   200);
         number = create_number({{"number", "+14155550110"}, {"assigned_agent_id", agent_id}});
@@ -239,7 +239,7 @@ TEST_P(ErrorsTest, RejectedWritesChangeNothing) {
     attempt("agent 415", api->request("PUT", agent_path, std::string("{\"name\":\"Changed\"}"),
                                       {{"Content-Type", "text/plain"}}));
     attempt("flow 422", api->put(agent_path + "/flow", {{"start_node_id", "zz"},
-                                                         {"nodes", {{{"id", "b"}, {"type", "say"}}}},
+                                                         {"nodes", {{{"id", "b"}, {"type", "conversation"}, {"config", {{"text", "Hi"}}}}}},
                                                          {"edges", Json::array()}}));
     attempt("number 422", api->put("/api/phone-numbers/" + number_id,
                                    {{"nickname", "Changed"}, {"number", "+14155550111"}}));

@@ -115,7 +115,7 @@ protected:
     Json sample_body(const std::string& method, const std::string& path, const std::string& agent_id, int serial) {
         if (path == "/api/agents" || path == "/api/agents/{agent_id}") return {{"name", "Tour " + std::to_string(serial)}};
         if (path == "/api/agents/{agent_id}/flow")
-            return {{"start_node_id", "a"}, {"nodes", {{{"id", "a"}, {"type", "say"}}}}, {"edges", Json::array()}};
+            return {{"start_node_id", "a"}, {"nodes", {{{"id", "a"}, {"type", "conversation"}, {"config", {{"text", "Hi"}}}}}}, {"edges", Json::array()}};
         if (path == "/api/phone-numbers" && method == "post") return {{"number", "+1415555060" + std::to_string(serial % 10)}};
         if (path == "/api/phone-numbers/{phone_number_id}") return {{"nickname", "toured"}, {"assigned_agent_id", agent_id}};
         if (path == "/api/calls") return {{"agent_id", agent_id}, {"direction", "web"}, {"status", "completed"}};

@@ -148,6 +148,9 @@ void add_agent_routes(ApiRoutes& routes, ApiContext& context) {
         validate_against("flow", flow);
         auto problems = check_flow_structure(flow);
         if (!problems.empty()) throw validation_failed(std::move(problems), "the flow's structure is not sound");
+        problems = check_flow_nodes(flow, context.plugins);
+        if (!problems.empty())
+            throw validation_failed(std::move(problems), "nodes of the flow have unknown types or invalid configs");
         flow.erase("updated_at");
         for (const char* key : {"global_prompt"})
             if (!flow.contains(key)) flow[key] = "";

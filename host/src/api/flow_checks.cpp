@@ -4,6 +4,68 @@
 #include <string>
 
 namespace vox::host {
+namespace {
+
+void append_to_string(void* user, const char* data, std::size_t length) {
+    static_cast<std::string*>(user)->append(data, length);
+}
+
+nlohmann::json problem(std::string field, std::string message) {
+    return {{"field", std::move(field)}, {"message", std::move(message)}};
+}
+
+// The provider's problems with one node's config, fields as JSON pointers
+// into the flow.
+void check_node_config(const Provider& provider, const nlohmann::json& node, const std::string& at,
+                       nlohmann::json& problems) {
+    const std::string id = node.at("id");
+    const std::string who = "node '" + id + "' (" + provider.name + ")";
+    std::string config = node.contains("config") ? node["config"].dump() : "{}";
+    std::string found;
+    vox_string_sink sink{sizeof(vox_string_sink), &found, &append_to_string};
+    vox_error err{sizeof(vox_error), VOX_OK, {}};
+    vox_status status =
+        provider.vtable<vox_flow_node_vtable>().validate(provider.plugin_context(), config.c_str(), &sink, &err);
+    if (status == VOX_OK) return;
+    auto list = nlohmann::json::parse(found, nullptr, false);
+    if (status != VOX_ERR_INVALID_ARGUMENT || !list.is_array() || list.empty()) {
+        std::string reason = err.message[0] != '\0' ? err.message : "no reason given";
+        problems.push_back(problem(at + "/config", who + ": the node type could not check the config: " + reason));
+        return;
+    }
+    for (const auto& item : list) {
+        std::string field = item.contains("field") && item["field"].is_string() ? item["field"].get<std::string>() : "";
+        std::string message = item.contains("message") && item["message"].is_string()
+                                  ? item["message"].get<std::string>()
+                                  : std::string("invalid config");
+        if (!field.empty() && field[0] != '/') field = "/" + field;
+        problems.push_back(problem(at + "/config" + field, who + ": " + message));
+    }
+}
+
+}  // namespace
+
+nlohmann::json check_flow_nodes(const nlohmann::json& flow, const PluginRegistry& plugins) {
+    nlohmann::json problems = nlohmann::json::array();
+    const auto& nodes = flow.at("nodes");
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        const auto& node = nodes[i];
+        std::string at = "/nodes/" + std::to_string(i);
+        const std::string type = node.at("type");
+        const Provider* provider = plugins.find(ProviderKind::flow_node, type);
+        if (provider == nullptr) {
+            nlohmann::json allowed = nlohmann::json::array();
+            for (const auto* known : plugins.providers(ProviderKind::flow_node)) allowed.push_back(known->name);
+            auto item = problem(at + "/type", "node '" + node.at("id").get<std::string>() + "' has type '" + type +
+                                                  "', which is not a loaded node type");
+            item["allowed"] = std::move(allowed);
+            problems.push_back(std::move(item));
+            continue;
+        }
+        check_node_config(*provider, node, at, problems);
+    }
+    return problems;
+}
 
 nlohmann::json check_flow_structure(const nlohmann::json& flow) {
     nlohmann::json problems = nlohmann::json::array();
