@@ -47,6 +47,10 @@ TEST_F(FunctionNode, ChecksUrlMethodTimeoutHeadersAndVariable) {
               (std::set<std::string>{"/url", "/timeout_ms"}));
     EXPECT_EQ(problem_fields("function", {{"url", "http://x"}, {"result_variable", "r"}, {"headers", "a: b"}}),
               std::set<std::string>{"/headers"});
+    // Field names are JSON pointers: "/" and "~" in a key are escaped.
+    EXPECT_EQ(problem_fields("function",
+                             {{"url", "http://x"}, {"result_variable", "r"}, {"headers", {{"a/b~c", 1}}}, {"x/y", 1}}),
+              (std::set<std::string>{"/headers/a~1b~0c", "/x~1y"}));
 }
 
 // Answers every request with what it received, after `delay`.

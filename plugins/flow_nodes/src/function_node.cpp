@@ -67,7 +67,7 @@ void validate_function(const json& config, Problems& problems) {
             problems.add("/headers", "headers must be an object of header names to string values");
         else
             for (const auto& [name, value] : headers.items())
-                if (!value.is_string()) problems.add("/headers/" + name, "header '" + name + "' must be a string");
+                if (!value.is_string()) problems.add("/headers/" + pointer_token(name), "header '" + name + "' must be a string");
     }
     if (config.contains("body") && !config["body"].is_string())
         problems.add("/body", "body must be a string (a template; {{variable}} is replaced)");

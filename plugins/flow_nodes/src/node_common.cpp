@@ -9,10 +9,23 @@ void Problems::add(std::string field, std::string message) {
     list_.push_back({{"field", std::move(field)}, {"message", std::move(message)}});
 }
 
+std::string pointer_token(const std::string& key) {
+    std::string token;
+    for (char c : key) {
+        if (c == '~')
+            token += "~0";
+        else if (c == '/')
+            token += "~1";
+        else
+            token += c;
+    }
+    return token;
+}
+
 void only_fields(const json& config, std::initializer_list<const char*> known, Problems& problems) {
     for (const auto& [key, value] : config.items())
         if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; }))
-            problems.add("/" + key, "unknown field '" + key + "'");
+            problems.add("/" + pointer_token(key), "unknown field '" + key + "'");
 }
 
 std::optional<std::string> string_field(const json& config, const char* key, bool required, Problems& problems,

@@ -23,6 +23,9 @@ private:
     json list_ = json::array();
 };
 
+// A key as one JSON pointer token ("/" and "~" escaped as ~1 and ~0).
+std::string pointer_token(const std::string& key);
+
 // Reports every key of `config` not in `known` (the schemas say
 // additionalProperties: false).
 void only_fields(const json& config, std::initializer_list<const char*> known, Problems& problems);
