@@ -2,6 +2,10 @@
 // conversation, branch, end_call, transfer_call.
 #include "flow_node_test_support.hpp"
 
+#include <cstdio>
+#include <sstream>
+#include <vector>
+
 namespace vox::test {
 namespace {
 
@@ -22,6 +26,36 @@ TEST_F(SpeechNodes, EveryNodeTypeIsAFlowNodeProviderWithAConfigSchema) {
         for (const auto& [name, property] : schema.at("properties").items())
             EXPECT_TRUE(property.contains("title")) << type << "." << name;
     }
+}
+
+// Nothing but the entry point may be visible (no nlohmann or Poco symbol of
+// this plugin can clash with voxd's or another plugin's).
+TEST(FlowNodesPluginFile, ExportsOnlyTheEntryPoint) {
+    std::string command = std::string("nm -D --defined-only '") + VOX_TEST_FLOW_NODES_PLUGIN + "'";
+    FILE* pipe = popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::vector<std::string> symbols;
+    char line[1024];
+    while (std::fgets(line, sizeof line, pipe) != nullptr) {
+        std::istringstream fields(line);
+        std::string address, type, name;
+        if (fields >> address >> type >> name) symbols.push_back(name);
+    }
+    ASSERT_EQ(pclose(pipe), 0) << command;
+    EXPECT_EQ(symbols, std::vector<std::string>{"vox_plugin_entry"});
+}
+
+TEST_F(SpeechNodes, AStepStateThatIsNotJsonIsAnInvalidArgument) {
+    const Provider& provider = node("end_call");
+    std::string out;
+    vox_string_sink sink{sizeof(vox_string_sink), &out,
+                         [](void* user, const char* data, std::size_t length) {
+                             static_cast<std::string*>(user)->append(data, length);
+                         }};
+    vox_error err{sizeof(vox_error), VOX_OK, {}};
+    EXPECT_EQ(provider.vtable<vox_flow_node_vtable>().step(provider.plugin_context(), "{oops", &sink, &err),
+              VOX_ERR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(err.message).find("not JSON"), std::string::npos) << err.message;
 }
 
 TEST_F(SpeechNodes, AConfigThatIsNotAnObjectIsRefused) {
