@@ -1,5 +1,6 @@
 #include <vox/core/log.hpp>
 #include <vox/core/providers/stt_client.hpp>
+#include <vox/core/providers/sample_rate_choice.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -113,17 +114,7 @@ void SttClient::State::on_error(void* user, vox_status code, const char* message
 }
 
 std::uint32_t SttClient::choose_sample_rate(const Provider& provider, std::uint32_t input_rate) {
-    std::vector<std::uint32_t> rates;
-    auto found = provider.capabilities.find("sample_rates");
-    if (found != provider.capabilities.end() && found->is_array())
-        for (const auto& rate : *found)
-            if (rate.is_number_unsigned() && rate.get<std::uint32_t>() > 0) rates.push_back(rate.get<std::uint32_t>());
-    if (rates.empty()) return input_rate != 0 ? input_rate : 16000;
-    std::sort(rates.begin(), rates.end());
-    if (input_rate == 0) return rates.back();
-    for (auto rate : rates)
-        if (rate >= input_rate) return rate;  // exact, else the lowest above (no information lost)
-    return rates.back();
+    return choose_provider_sample_rate(provider, input_rate);
 }
 
 SttClient::SttClient(const Provider& provider, SttCallbacks callbacks, SttOptions options)
