@@ -16,38 +16,31 @@ LlmProcessor::LlmProcessor(CallContext& call) : FrameProcessor("llm"), call_(cal
 
 void LlmProcessor::open() {
     if (call_.setup.providers.llm == nullptr) return;
-    auto& pipe = pipeline();
-    std::size_t self = index();
-    auto now = call_.now_ns;
-    // Callbacks carry the provider's generation id in `response`; the strand
-    // compares it with the running one, so tokens of a cancelled request die there.
-    llm_ = std::make_unique<LlmClient>(
-        *call_.setup.providers.llm,
-        LlmCallbacks{.on_token =
-                         [&pipe, self, now](std::uint64_t generation, std::string_view text) {
-                             auto f = Frame::make(FrameType::response_text, 0, 0, now());
-                             f.code = "token";
-                             f.response = generation;
-                             f.text = text;
-                             pipe.inject(self, std::move(f));
-                         },
-                     .on_tool_call = {},
-                     .on_done =
-                         [&pipe, self, now](std::uint64_t generation, std::string_view reason) {
-                             auto f = Frame::make(FrameType::response_end, 0, 0, now());
-                             f.code = "llm";
-                             f.response = generation;
-                             f.text = reason;
-                             pipe.inject(self, std::move(f));
-                         },
-                     .on_error =
-                         [&pipe, self, now](std::uint64_t generation, const ProviderError& error) {
-                             auto f = Frame::make(FrameType::error, 0, 0, now());
-                             f.code = "llm";
-                             f.response = generation;
-                             f.text = error.what();
-                             pipe.inject(self, std::move(f));
-                         }});
+    // Every callback becomes a frame on this stage, carrying the provider's
+    // generation id in `response`; the strand compares it with the running one,
+    // so tokens of a cancelled request die there.
+    auto inject = [&pipe = pipeline(), self = index(), now = call_.now_ns](
+                      FrameType type, const char* code, std::uint64_t generation, std::string_view text) {
+        auto f = Frame::make(type, 0, 0, now());
+        f.code = code;
+        f.response = generation;
+        f.text = text;
+        pipe.inject(self, std::move(f));
+    };
+    llm_ = std::make_unique<LlmClient>(*call_.setup.providers.llm,
+                                       LlmCallbacks{.on_token =
+                                                        [inject](std::uint64_t generation, std::string_view text) {
+                                                            inject(FrameType::response_text, "token", generation, text);
+                                                        },
+                                                    .on_tool_call = {},
+                                                    .on_done =
+                                                        [inject](std::uint64_t generation, std::string_view reason) {
+                                                            inject(FrameType::response_end, "llm", generation, reason);
+                                                        },
+                                                    .on_error =
+                                                        [inject](std::uint64_t generation, const ProviderError& error) {
+                                                            inject(FrameType::error, "llm", generation, error.what());
+                                                        }});
 }
 
 void LlmProcessor::close() noexcept {
@@ -56,7 +49,8 @@ void LlmProcessor::close() noexcept {
 }
 
 Frame LlmProcessor::frame(FrameType type) const {
-    auto f = Frame::make(type, response_turn_, const_cast<LlmProcessor*>(this)->pipeline().generation(), call_.now_ns());
+    auto f =
+        Frame::make(type, response_turn_, const_cast<LlmProcessor*>(this)->pipeline().generation(), call_.now_ns());
     f.response = response_;
     return f;
 }
@@ -121,7 +115,8 @@ void LlmProcessor::start_response(std::uint64_t turn) {
 
 void LlmProcessor::ask(std::uint64_t turn) {
     if (!llm_) {
-        call_.emit({{"type", "error"}, {"code", "error_llm"}, {"message", "the agent has no LLM provider"}, {"fatal", true}});
+        call_.emit(
+            {{"type", "error"}, {"code", "error_llm"}, {"message", "the agent has no LLM provider"}, {"fatal", true}});
         call_.end_call("error_llm", true);
         return;
     }
