@@ -1,22 +1,16 @@
 // function: an HTTP request to the business's own API with flow variables in
 // the URL, headers and body; the response (JSON when it parses, else text)
-// goes into result_variable. https:// verifies the server against the
-// system's CA certificates.
+// goes into result_variable. The request itself (network guard, TLS, size
+// limit) is guarded_http.cpp; its settings come from the plugin config.
+#include "function_node.hpp"
+
+#include "guarded_http.hpp"
 #include "node_common.hpp"
 
 #include <Poco/Exception.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPSClientSession.h>
-#include <Poco/Net/Context.h>
-#include <Poco/StreamCopier.h>
-#include <Poco/Timespan.h>
 #include <Poco/URI.h>
 
-#include <memory>
 #include <set>
-#include <sstream>
 
 namespace vox::flow_nodes {
 namespace {
@@ -24,19 +18,19 @@ namespace {
 constexpr const char* kFunctionSchema = R"json({
   "type": "object",
   "title": "Function",
-  "description": "Calls an HTTP API and stores the response in a variable.",
+  "description": "Calls an HTTP API and stores the response in a variable. A failed call sets error and error_code (timeout, blocked_address, connect, tls, invalid_url, request_too_large, response_too_large, http_status).",
   "properties": {
     "url": {"type": "string", "title": "URL", "minLength": 1, "maxLength": 2000, "format": "uri",
-            "description": "http:// or https:// address; {{variable}} is replaced by the variable's value."},
+            "description": "http:// or https:// address; {{variable}} is replaced by the variable's value. Redirects are not followed (a 3xx answer is the result). Addresses in the operator's blocked networks (cloud metadata and link-local by default) are refused. https:// servers must present a certificate valid for the host name, from a system CA or the operator's ca_file."},
     "method": {"enum": ["GET", "POST", "PUT", "PATCH", "DELETE"], "title": "Method", "default": "POST"},
     "timeout_ms": {"type": "integer", "title": "Timeout (ms)", "minimum": 100, "maximum": 30000, "default": 5000,
-                   "description": "The request fails when the API has not answered in this time."},
+                   "description": "The request fails (error_code timeout) when the API has not answered in this time."},
     "headers": {"type": "object", "title": "Headers", "additionalProperties": {"type": "string"},
                 "description": "Request headers; values may use {{variable}}."},
     "body": {"type": "string", "title": "Body", "maxLength": 100000,
-             "description": "Request body template (JSON usually); {{variable}} is replaced by the variable's value."},
+             "description": "Request body template (JSON usually); {{variable}} is replaced by the variable's value. At most 100000 bytes after the replacement."},
     "result_variable": {"type": "string", "title": "Result variable", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$",
-                        "description": "The flow variable that receives the response."},
+                        "description": "The flow variable that receives the response: its JSON, or its text. A response larger than the operator's max_response_bytes (1 MiB by default) fails the step instead."},
     "speak_while_waiting": {"type": "string", "title": "Say while waiting", "minLength": 1, "maxLength": 1000,
                             "description": "Said before the request, e.g. 'One moment while I check.'"}
   },
@@ -70,7 +64,8 @@ void validate_function(const json& config, Problems& problems) {
             problems.add("/headers", "headers must be an object of header names to string values");
         else
             for (const auto& [name, value] : headers.items())
-                if (!value.is_string()) problems.add("/headers/" + pointer_token(name), "header '" + name + "' must be a string");
+                if (!value.is_string())
+                    problems.add("/headers/" + pointer_token(name), "header '" + name + "' must be a string");
     }
     if (config.contains("body") && !config["body"].is_string())
         problems.add("/body", "body must be a string (a template; {{variable}} is replaced)");
@@ -80,83 +75,81 @@ void validate_function(const json& config, Problems& problems) {
     string_field(config, "speak_while_waiting", false, problems, 1000);
 }
 
-json failed(const std::string& message) {
-    return {{"error", message}, {"listen", false}, {"done", true}, {"set_variables", json::object()}};
+constexpr std::size_t kMaxRequestBody = 100000;
+
+json failed(const std::string& code, const std::string& message) {
+    return {
+        {"error", message}, {"error_code", code}, {"listen", false}, {"done", true}, {"set_variables", json::object()}};
 }
 
-// One client context for the process: verifies servers against the system CAs.
-Poco::Net::Context::Ptr tls_context() {
-    static const Poco::Net::Context::Ptr context = new Poco::Net::Context(
-        Poco::Net::Context::TLS_CLIENT_USE, "", "", "", Poco::Net::Context::VERIFY_RELAXED, 9, true);
-    return context;
-}
-
-json call_api(const StepState& state) {
+json call_api(const FunctionSettings& settings, const StepState& state) {
     const json& config = state.config;
+    HttpCall call;
     std::string url = substitute(config.value("url", ""), state.variables);
-    Poco::URI uri;
     try {
-        uri = Poco::URI(url);
+        call.uri = Poco::URI(url);
     } catch (const Poco::Exception& e) {
-        return failed("url '" + url + "' is not a valid address: " + e.message());
+        return failed("invalid_url", "url '" + url + "' is not a valid address: " + e.message());
     }
-    if (uri.getScheme() != "http" && uri.getScheme() != "https")
-        return failed("url '" + url + "' is not an http:// or https:// address");
-    long long timeout_ms = config.value("timeout_ms", 5000LL);
-    std::string method = config.value("method", "POST");
-    std::string body = config.contains("body") ? substitute(config.value("body", ""), state.variables) : "";
+    if (call.uri.getScheme() != "http" && call.uri.getScheme() != "https")
+        return failed("invalid_url", "url '" + url + "' is not an http:// or https:// address");
+    if (call.uri.getHost().empty()) return failed("invalid_url", "url '" + url + "' has no host");
+    call.timeout = std::chrono::milliseconds(config.value("timeout_ms", 5000LL));
+    call.method = config.value("method", "POST");
+    if (config.contains("headers") && config["headers"].is_object())
+        for (const auto& [name, value] : config["headers"].items())
+            if (value.is_string())
+                call.headers.emplace_back(name, substitute(value.get<std::string>(), state.variables));
+    if (config.contains("body")) call.body = substitute(config.value("body", ""), state.variables);
+    // The template is at most 100000 bytes; variables could make it any size.
+    if (call.body.size() > kMaxRequestBody)
+        return failed("request_too_large", "the request body is " + std::to_string(call.body.size()) +
+                                               " bytes after replacing the variables, more than " +
+                                               std::to_string(kMaxRequestBody));
+    HttpAnswer answer;
     try {
-        std::unique_ptr<Poco::Net::HTTPClientSession> owned;
-        if (uri.getScheme() == "https")
-            owned = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), tls_context());
-        else
-            owned = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
-        Poco::Net::HTTPClientSession& session = *owned;
-        session.setTimeout(Poco::Timespan(timeout_ms * 1000));
-        Poco::Net::HTTPRequest request(method, uri.getPathEtc().empty() ? "/" : uri.getPathEtc(),
-                                       Poco::Net::HTTPMessage::HTTP_1_1);
-        if (config.contains("headers") && config["headers"].is_object())
-            for (const auto& [name, value] : config["headers"].items())
-                if (value.is_string()) request.set(name, substitute(value.get<std::string>(), state.variables));
-        if (!body.empty() && !request.has("Content-Type")) request.setContentType("application/json");
-        if (!body.empty() || method != "GET") request.setContentLength(static_cast<std::streamsize>(body.size()));
-        session.sendRequest(request) << body;
-        Poco::Net::HTTPResponse response;
-        std::istream& in = session.receiveResponse(response);
-        std::string text;
-        Poco::StreamCopier::copyToString(in, text);
-        json value = json::parse(text, nullptr, false);
-        if (value.is_discarded()) value = text;
-        json actions = {{"set_variables", {{config.value("result_variable", "result"), value}}},
-                        {"http_status", static_cast<int>(response.getStatus())},
-                        {"listen", false},
-                        {"done", true}};
-        if (static_cast<int>(response.getStatus()) >= 400)
-            actions["error"] = "the API answered " + std::to_string(static_cast<int>(response.getStatus()));
-        return actions;
-    } catch (const Poco::TimeoutException&) {
-        return failed("the API at '" + url + "' did not answer within " + std::to_string(timeout_ms) + " ms");
-    } catch (const Poco::Exception& e) {
-        return failed("the request to '" + url + "' failed: " + e.displayText());
+        answer = guarded_request(settings, call);
+    } catch (const CallFailure& failure) {
+        return failed(failure.code(), failure.what());
     }
+    json value = json::parse(answer.body, nullptr, false);
+    if (value.is_discarded()) value = answer.body;
+    json actions = {{"set_variables", {{config.value("result_variable", "result"), value}}},
+                    {"http_status", answer.status},
+                    {"listen", false},
+                    {"done", true}};
+    if (answer.status >= 400) {
+        actions["error"] = "the API answered " + std::to_string(answer.status);
+        actions["error_code"] = "http_status";
+    }
+    return actions;
 }
 
 // With speak_while_waiting, the first step only says it (done: false) and the
 // host steps again for the request.
-json step_function(const StepState& state) {
+json step_with(const FunctionSettings& settings, const StepState& state) {
     if (state.first && state.config.contains("speak_while_waiting"))
         return {{"say", substitute(state.config.value("speak_while_waiting", ""), state.variables)},
                 {"listen", false},
                 {"done", false}};
-    return call_api(state);
+    return call_api(settings, state);
+}
+
+// The spec's own step: the default settings (the plugin steps with its
+// configured ones, see step_function).
+json step_default(const StepState& state) {
+    static const std::shared_ptr<const FunctionSettings> defaults = parse_function_settings("{}");
+    return step_with(*defaults, state);
 }
 
 }  // namespace
 
 const NodeSpec& function_node() {
-    static const NodeSpec spec{"function", "Calls an HTTP API and stores the response in a variable",
-                               kFunctionSchema, &validate_function, &step_function};
+    static const NodeSpec spec{"function", "Calls an HTTP API and stores the response in a variable", kFunctionSchema,
+                               &validate_function, &step_default};
     return spec;
 }
+
+json step_function(const FunctionSettings& settings, const StepState& state) { return step_with(settings, state); }
 
 }  // namespace vox::flow_nodes
