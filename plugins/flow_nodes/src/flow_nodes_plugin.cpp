@@ -3,14 +3,17 @@
 // of its node config (the dashboard builds its forms from it); validate()
 // checks a config by hand against that schema plus the rules a schema cannot
 // say; step() runs the node once (see vox_flow_node_vtable).
+#include "function_node.hpp"
 #include "node_common.hpp"
 
 #include <vox/sdk/error.hpp>
 #include <vox/sdk/flow_node.hpp>
 #include <vox/sdk/plugin.hpp>
 
+#include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace vox::flow_nodes {
 namespace {
@@ -18,6 +21,8 @@ namespace {
 class Node final : public sdk::FlowNodeType {
 public:
     explicit Node(const NodeSpec& spec) : spec_(spec) {}
+    // A node whose step needs the plugin's settings.
+    Node(const NodeSpec& spec, std::function<json(const StepState&)> step) : spec_(spec), step_(std::move(step)) {}
 
     std::string validate(std::string_view config_json) override {
         json config = json::parse(config_json, nullptr, false);
@@ -36,19 +41,24 @@ public:
         } catch (const json::exception& e) {
             throw sdk::Error(VOX_ERR_INVALID_ARGUMENT, std::string("the step state is not JSON: ") + e.what());
         }
-        return spec_.step(state).dump();
+        return (step_ ? step_(state) : spec_.step(state)).dump();
     }
 
 private:
     const NodeSpec& spec_;
+    std::function<json(const StepState&)> step_;
 };
 
 struct BuiltinPlugin : sdk::Plugin {
-    BuiltinPlugin(sdk::Host host, std::string_view) : Plugin(host) {}
+    // A bad [provider.flow_node.function] setting refuses the plugin (sdk::Error).
+    BuiltinPlugin(sdk::Host host, std::string_view config)
+        : Plugin(host), function(function_node(), [settings = parse_function_settings(config)](const StepState& state) {
+              return step_function(*settings, state);
+          }) {}
     Node conversation{conversation_node()};
     Node branch{branch_node()};
     Node extract_variables{extract_variables_node()};
-    Node function{function_node()};
+    Node function;
     Node transfer_call{transfer_call_node()};
     Node collect_digits{collect_digits_node()};
     Node press_digit{press_digit_node()};
