@@ -11,6 +11,18 @@ void append_to_string(void* user, const char* data, std::size_t length) {
     static_cast<std::string*>(user)->append(data, length);
 }
 
+Json step_provider(const Provider& provider, const std::string& state) {
+    std::string out;
+    vox_string_sink sink{sizeof(vox_string_sink), &out, &append_to_string};
+    vox_error err{sizeof(vox_error), VOX_OK, {}};
+    vox_status status =
+        provider.vtable<vox_flow_node_vtable>().step(provider.plugin_context(), state.c_str(), &sink, &err);
+    EXPECT_EQ(status, VOX_OK) << err.message;
+    Json actions = Json::parse(out);
+    EXPECT_TRUE(actions.is_object()) << out;
+    return actions;
+}
+
 }  // namespace
 
 std::unique_ptr<HostServices> FlowNodes::host_;
@@ -75,15 +87,28 @@ Json FlowNodes::step(const std::string& type, const Json& config, const Json& va
                              {"dtmf", dtmf},
                              {"first", first}}
                             .dump();
-    std::string out;
-    vox_string_sink sink{sizeof(vox_string_sink), &out, &append_to_string};
-    vox_error err{sizeof(vox_error), VOX_OK, {}};
-    vox_status status =
-        provider.vtable<vox_flow_node_vtable>().step(provider.plugin_context(), state.c_str(), &sink, &err);
-    EXPECT_EQ(status, VOX_OK) << err.message;
-    Json actions = Json::parse(out);
-    EXPECT_TRUE(actions.is_object()) << out;
-    return actions;
+    return step_provider(provider, state);
+}
+
+ConfiguredNodes::ConfiguredNodes(const Json& settings_by_key) : settings_(settings_by_key) {
+    host_ = std::make_unique<HostServices>();
+    RegistryOptions options;
+    options.settings_for = [this](const std::string& key) {
+        return settings_.contains(key) ? settings_[key] : Json::object();
+    };
+    registry_ = std::make_unique<PluginRegistry>(*host_, options);
+    if (!PluginLoader(*registry_).load_file(VOX_TEST_FLOW_NODES_PLUGIN))
+        for (const auto& refused : registry_->refused()) refusal_ += refused.reason;
+}
+
+ConfiguredNodes::~ConfiguredNodes() { registry_->shutdown(); }
+
+Json ConfiguredNodes::step(const std::string& type, const Json& config, const Json& variables) {
+    const Provider* provider = registry_->find("flow_node." + type);
+    if (provider == nullptr) throw std::runtime_error("no provider flow_node." + type + ": " + refusal_);
+    return step_provider(
+        *provider,
+        Json{{"config", config}, {"variables", variables}, {"user_text", ""}, {"dtmf", ""}, {"first", false}}.dump());
 }
 
 }  // namespace vox::test

@@ -35,4 +35,24 @@ private:
     static std::unique_ptr<PluginRegistry> registry_;
 };
 
+// The plugin loaded on its own with plugin-level settings by provider key,
+// {"flow_node.function": {...}}, the way voxd hands [provider.flow_node.function].
+class ConfiguredNodes {
+public:
+    explicit ConfiguredNodes(const Json& settings_by_key);
+    ~ConfiguredNodes();
+    ConfiguredNodes(const ConfiguredNodes&) = delete;
+    ConfiguredNodes& operator=(const ConfiguredNodes&) = delete;
+
+    // Why the registry refused the plugin; "" when it loaded.
+    const std::string& refusal() const { return refusal_; }
+    Json step(const std::string& type, const Json& config, const Json& variables = Json::object());
+
+private:
+    Json settings_;
+    std::unique_ptr<HostServices> host_;
+    std::unique_ptr<PluginRegistry> registry_;
+    std::string refusal_;
+};
+
 }  // namespace vox::test

@@ -136,6 +136,7 @@ TEST_F(FunctionNode, AnApiSlowerThanTheTimeoutFailsInTime) {
     auto took = std::chrono::steady_clock::now() - started;
     EXPECT_LT(took, std::chrono::milliseconds(1000));
     EXPECT_NE(actions.at("error").get<std::string>().find("200 ms"), std::string::npos) << actions;
+    EXPECT_EQ(actions.at("error_code"), "timeout");
     EXPECT_EQ(actions.at("set_variables"), Json::object());
     EXPECT_EQ(actions.at("done"), true);
 }
@@ -147,7 +148,10 @@ TEST_F(FunctionNode, HttpsSpeaksTlsAndReportsAFailedHandshake) {
     std::string url = server.url("/x");
     url.replace(0, 4, "https");
     Json actions = step("function", {{"url", url}, {"timeout_ms", 2000}, {"result_variable", "r"}});
-    EXPECT_NE(actions.at("error").get<std::string>().find("failed"), std::string::npos) << actions;
+    EXPECT_NE(actions.at("error").get<std::string>().find("the TLS handshake with 127.0.0.1 failed"),
+              std::string::npos)
+        << actions;
+    EXPECT_EQ(actions.at("error_code"), "tls");
     EXPECT_EQ(actions.at("set_variables"), Json::object());
 }
 
