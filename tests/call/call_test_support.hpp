@@ -145,8 +145,13 @@ private:
 class LocalProviders {
 public:
     LocalProviders() : registry_(host_, options()) {
-        for (const char* file :
-             {VOX_TEST_FLITE_PLUGIN, VOX_TEST_POCKETSPHINX_PLUGIN, VOX_TEST_OPENAI_PLUGIN, VOX_TEST_SPEEXDSP_PLUGIN}) {
+        for (const char* file : {VOX_TEST_FLITE_PLUGIN, VOX_TEST_POCKETSPHINX_PLUGIN, VOX_TEST_OPENAI_PLUGIN,
+                                 VOX_TEST_SPEEXDSP_PLUGIN
+#ifdef VOX_TEST_FLOW_NODES_PLUGIN
+                                 ,
+                                 VOX_TEST_FLOW_NODES_PLUGIN
+#endif
+             }) {
             bool loaded = PluginLoader(registry_).load_file(file);
             std::string reasons;
             for (const auto& refused : registry_.refused()) reasons += refused.origin + ": " + refused.reason + "\n";

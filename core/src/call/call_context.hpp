@@ -49,6 +49,13 @@ struct CallContext {
     std::function<void(nlohmann::json)> emit;                      // adds call_id and t_ms
     std::function<void(std::string reason, bool failed)> end_call;  // ends the call (strand)
     std::function<std::int64_t()> now_ns;
+    // Output reports that agent response `response` is over: played out, cut
+    // off, or it had nothing to play (the flow hangs up or transfers after
+    // its last words).
+    std::function<void(std::uint64_t response)> response_over;
+    // Asks the STT to recognise against a grammar ({} = free speech); the
+    // flow's expected answers. False when the STT provider has no grammars.
+    std::function<bool(const nlohmann::json& grammar)> set_grammar;
 
     double seconds(std::int64_t ns) const { return static_cast<double>(ns - start_ns) / 1e9; }
     static double ms_between(std::int64_t from, std::int64_t to) {

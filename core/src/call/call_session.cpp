@@ -4,6 +4,7 @@
 #include <vox/core/call/call_session.hpp>
 
 #include "call_context.hpp"
+#include "flow_processor.hpp"
 #include "input_processor.hpp"
 #include "llm_processor.hpp"
 #include "output_processor.hpp"
@@ -11,9 +12,11 @@
 #include "tts_processor.hpp"
 #include "voice_detector.hpp"
 
+#include <vox/core/flow/flow_graph.hpp>
 #include <vox/core/host_services.hpp>
 #include <vox/core/log.hpp>
 #include <vox/core/pipeline/pipeline.hpp>
+#include <vox/core/providers/provider_error.hpp>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -32,7 +35,7 @@ constexpr auto kTick = 100ms;
 
 bool counts_as_completed(const std::string& reason) {
     static const std::set<std::string> completed = {"user_hangup", "agent_hangup", "api_hangup", "inactivity",
-                                                    "max_duration_reached"};
+                                                    "max_duration_reached", "call_transfer"};
     return completed.contains(reason);
 }
 // Reasons where the caller's side is already gone: do not hang up on it.
@@ -46,6 +49,7 @@ public:
                     std::shared_ptr<CallObserver> observer)
         : CallSession(setup.call_id),
           strand_(runtime.make_strand()),
+          blocking_(runtime.blocking_executor()),
           observer_(std::move(observer)),
           timer_(strand_),
           pipeline_(strand_) {
@@ -70,12 +74,20 @@ public:
         pipeline_.add(std::make_unique<detail::InputProcessor>(call_, vad_.detector,
                                                                TurnSettings::from_agent_settings(settings_)));
         stt_ = &pipeline_.add(std::make_unique<detail::SttProcessor>(call_));
+        // Throws std::invalid_argument for a flow that cannot run (the API checks flows when they are saved).
+        auto graph = flow::FlowGraph::from_json(call_.setup.flow.is_object() ? call_.setup.flow : nlohmann::json::object());
+        if (!graph.empty()) {
+            flow_index_ = pipeline_.size();
+            flow_ = &pipeline_.add(std::make_unique<detail::FlowProcessor>(call_, std::move(graph), blocking_));
+            call_.response_over = [this](std::uint64_t response) { flow_->on_response_over(response); };
+        }
         llm_ = &pipeline_.add(std::make_unique<detail::LlmProcessor>(call_));
         tts_ = &pipeline_.add(std::make_unique<detail::TtsProcessor>(call_));
         output_ = &pipeline_.add(std::make_unique<detail::OutputProcessor>(call_));
         stt_->open();
         tts_->open();
         llm_->open();
+        if (flow_) flow_->open();
     }
 
     ~CallSessionImpl() override { close_providers(); }
@@ -89,7 +101,10 @@ public:
             std::string greeting =
                 substitute_variables(self->call_.setup.agent.value("begin_message", std::string()),
                                      self->call_.setup.variables);
-            if (self->settings_.value("speak_first", true) && !greeting.empty()) self->llm_->say(greeting, true);
+            if (self->flow_)
+                self->flow_->start();  // the start node speaks first
+            else if (self->settings_.value("speak_first", true) && !greeting.empty())
+                self->llm_->say(greeting, true);
             self->pipeline_.run();
             self->schedule_tick();
         });
@@ -107,7 +122,13 @@ public:
 
     void push_dtmf(char digit) override {
         boost::asio::post(strand_, [self = shared(), digit] {
-            if (!self->ended_) self->emit({{"type", "dtmf"}, {"digit", std::string(1, digit)}});
+            if (self->ended_) return;
+            self->emit({{"type", "dtmf"}, {"digit", std::string(1, digit)}});
+            if (self->flow_ == nullptr) return;
+            auto frame = Frame::make(FrameType::dtmf, self->call_.turn, 0, self->call_.now_ns());
+            frame.text = std::string(1, digit);
+            self->pipeline_.enqueue(self->flow_index_, std::move(frame));
+            self->pipeline_.run();
         });
     }
 
@@ -148,6 +169,7 @@ private:
         feed_silence_when_starved(now);
         llm_->cut_if_stalled(now, call_.setup.llm_stall_ms);
         output_->tick(now);
+        if (flow_) flow_->tick(now);
         pipeline_.run();
         auto seconds = [](std::int64_t ns) { return static_cast<double>(ns) / 1e9; };
         if (seconds(now - call_.start_ns) >= settings_.value("max_call_duration_s", 1800)) {
@@ -200,6 +222,7 @@ private:
     }
 
     void close_providers() noexcept {
+        if (flow_) flow_->close();
         if (llm_) llm_->close();
         if (stt_) stt_->close();
         if (tts_) tts_->close();
@@ -223,6 +246,10 @@ private:
         result.latency = call_.latency.to_json();
         result.mean_e2e_latency_ms = call_.latency.mean("e2e");
         result.turns = call_.latency.count("e2e");
+        if (flow_) {
+            result.flow_path = flow_->path();
+            result.collected_variables = flow_->collected();
+        }
         vox::log::info("call", "call ended",
                        {{"call_id", call_.setup.call_id},
                         {"reason", reason},
@@ -234,6 +261,7 @@ private:
     }
 
     boost::asio::any_io_executor strand_;
+    boost::asio::any_io_executor blocking_;
     std::shared_ptr<CallObserver> observer_;
     boost::asio::steady_timer timer_;
     CallContext call_;
@@ -244,6 +272,8 @@ private:
     detail::LlmProcessor* llm_ = nullptr;
     detail::TtsProcessor* tts_ = nullptr;
     detail::OutputProcessor* output_ = nullptr;
+    detail::FlowProcessor* flow_ = nullptr;  // agents with a flow
+    std::size_t flow_index_ = 0;
     std::int64_t filler_for_ = 0;
     std::atomic<std::int64_t> last_audio_ns_{0};
     bool ended_ = false;
@@ -251,6 +281,10 @@ private:
 };
 
 }  // namespace
+
+void CallTransport::transfer(std::string_view) {
+    throw ProviderError(VOX_ERR_UNSUPPORTED, "transport", "this call's transport cannot transfer calls");
+}
 
 std::shared_ptr<CallSession> CallSession::create(CallRuntime& runtime, CallSetup setup,
                                                  std::shared_ptr<CallTransport> transport,

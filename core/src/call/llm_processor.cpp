@@ -1,4 +1,5 @@
 #include "llm_processor.hpp"
+#include "scripted_response.hpp"
 
 #include <vox/core/log.hpp>
 #include <vox/core/pipeline/pipeline.hpp>
@@ -58,14 +59,17 @@ Frame LlmProcessor::frame(FrameType type) const {
 void LlmProcessor::process(Frame f) {
     switch (f.type) {
     case FrameType::transcript: {
-        if (!f.is_final || f.text.empty()) return;
+        // code "flow": the call flow has put the caller's words (if any) into
+        // the conversation already and asks for an answer under its prompt.
+        bool from_flow = f.code == "flow";
+        if (!f.is_final || (f.text.empty() && !from_flow)) return;
         if (response_ != 0) {
             // The caller spoke again before the answer played: answer both at once.
             pipeline().interrupt(index(), f.turn, f.time_ns);
             cancel_generation();
             response_ = 0;
         }
-        call_.conversation.add_user(f.text);
+        if (!from_flow) call_.conversation.add_user(f.text);
         call_.answer_owed_since = f.time_ns;
         start_response(f.turn);
         ask(f.turn);
@@ -187,25 +191,7 @@ void LlmProcessor::cancel_generation() {
 void LlmProcessor::say(const std::string& text, bool counts_as_answer) {
     // A response of its own, beside any generation in progress (a filler plays
     // while the real answer is still being generated).
-    std::uint64_t response = call_.next_response++;
-    auto make = [&](FrameType type) {
-        auto f = Frame::make(type, call_.turn, pipeline().generation(), call_.now_ns());
-        f.response = response;
-        f.code = counts_as_answer ? "" : "filler";
-        return f;
-    };
-    if (counts_as_answer) {
-        call_.answer_owed_since = call_.now_ns();
-        call_.conversation.begin_agent(response);
-    }
-    push(make(FrameType::response_start));
-    for (auto& clause : text::split_clauses(text)) {
-        if (counts_as_answer) call_.conversation.append_agent(response, clause);
-        auto out = make(FrameType::response_text);
-        out.text = std::move(clause);
-        push(std::move(out));
-    }
-    push(make(FrameType::response_end));
+    for (auto& f : scripted_response(call_, text, counts_as_answer, pipeline().generation()).frames) push(std::move(f));
 }
 
 void LlmProcessor::cut_if_stalled(std::int64_t now_ns, std::uint32_t stall_ms) {

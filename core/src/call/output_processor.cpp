@@ -60,6 +60,7 @@ void OutputProcessor::process(Frame f) {
         it->second.synthesis_done = true;
         if (it->second.audio.empty()) {  // nothing to say after all
             responses_.erase(it);
+            over(f.response);
             break;
         }
         finish_if_played(it);
@@ -142,7 +143,9 @@ void OutputProcessor::interrupt() {
             call_.emit({{"type", "interruption"}, {"turn", response.turn}, {"heard_text", response.text}});
             finish(response, true, played);
         }
+        std::uint64_t id = it->first;
         it = responses_.erase(it);
+        over(id);
     }
 }
 
@@ -181,7 +184,9 @@ void OutputProcessor::finish_if_played(std::map<std::uint64_t, Response>::iterat
     Response& r = it->second;
     if (!r.synthesis_done || r.paused || r.played_ms < r.total_ms()) return;
     finish(r, false, r.total_ms());
+    std::uint64_t id = it->first;
     responses_.erase(it);
+    over(id);
 }
 
 void OutputProcessor::tick(std::int64_t now_ns) {
@@ -192,7 +197,9 @@ void OutputProcessor::tick(std::int64_t now_ns) {
             r.context_base_ms * 1'000'000LL + (now_ns - r.playing_since_ns) >= r.total_ms() * 1'000'000LL + kPlayoutSlackNs;
         if (r.synthesis_done && played_by_clock) {
             finish(r, false, r.total_ms());
+            std::uint64_t id = it->first;
             it = responses_.erase(it);
+            over(id);
         } else {
             ++it;
         }
@@ -207,6 +214,10 @@ void OutputProcessor::finish(Response& response, bool interrupted, std::uint32_t
     call_.emit({{"type", "transcript"}, {"role", "agent"}, {"text", response.text}, {"final", true}, {"turn", response.turn}});
     call_.emit({{"type", "agent_stop_talking"}, {"turn", response.turn}, {"interrupted", interrupted}});
     call_.last_activity_ns = call_.now_ns();
+}
+
+void OutputProcessor::over(std::uint64_t response) {
+    if (call_.response_over) call_.response_over(response);
 }
 
 void OutputProcessor::update_audible() {

@@ -56,6 +56,7 @@ private:
     void finish(Response& response, bool interrupted, std::uint32_t played_ms);
     void finish_if_played(std::map<std::uint64_t, Response>::iterator it);
     void update_audible();
+    void over(std::uint64_t response);  // tells the call the response is over
 
     CallContext& call_;
     bool can_interrupt_ = true;  // interruption_sensitivity > 0

@@ -114,6 +114,7 @@ std::string_view to_string(FrameType type) {
     case FrameType::output_done: return "output_done";
     case FrameType::flush_stop: return "flush_stop";
     case FrameType::error: return "error";
+    case FrameType::flow_result: return "flow_result";
     }
     return "unknown";
 }

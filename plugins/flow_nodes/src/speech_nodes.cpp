@@ -19,14 +19,61 @@ constexpr const char* kConversationSchema = R"json({
     "prompt": {"type": "string", "title": "Prompt", "minLength": 1, "maxLength": 10000,
                "description": "Instructions for the LLM, which writes what to say. Needs an LLM."},
     "listen": {"type": "boolean", "title": "Listen", "default": true,
-               "description": "Wait for the caller's answer before following an edge."}
+               "description": "Wait for the caller's answer before following an edge."},
+    "expect": {
+      "type": "object", "title": "Expected answer",
+      "description": "What the caller will answer. The local STT then recognises against that grammar, and a digits answer is waited for in full (a whole phone number) instead of ending at the first pause.",
+      "properties": {
+        "type": {"enum": ["yes_no", "digits", "choice", "date"], "title": "Answer"},
+        "min_digits": {"type": "integer", "minimum": 1, "maximum": 32, "title": "Fewest digits"},
+        "max_digits": {"type": "integer", "minimum": 1, "maximum": 32, "title": "Most digits"},
+        "choices": {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 100},
+                    "minItems": 1, "maxItems": 50, "title": "Choices"}
+      },
+      "required": ["type"],
+      "additionalProperties": false
+    }
   },
   "oneOf": [{"required": ["text"]}, {"required": ["prompt"]}],
   "additionalProperties": false
 })json";
 
+void validate_expect(const json& config, Problems& problems) {
+    auto it = config.find("expect");
+    if (it == config.end()) return;
+    if (!it->is_object()) {
+        problems.add("/expect", "expect must be an object such as {\"type\": \"yes_no\"}");
+        return;
+    }
+    const json& expect = *it;
+    Problems local;
+    only_fields(expect, {"type", "min_digits", "max_digits", "choices"}, local);
+    auto type = string_field(expect, "type", true, local, 20);
+    if (type && *type != "yes_no" && *type != "digits" && *type != "choice" && *type != "date")
+        local.add("/type", "type must be yes_no, digits, choice or date; not '" + *type + "'");
+    auto least = integer_field(expect, "min_digits", false, 1, 32, local);
+    auto most = integer_field(expect, "max_digits", false, 1, 32, local);
+    if ((expect.contains("min_digits") || expect.contains("max_digits")) && type && *type != "digits")
+        local.add("/type", "min_digits and max_digits belong to a digits answer");
+    if (least && most && *least > *most) local.add("/max_digits", "max_digits is less than min_digits");
+    if (expect.contains("choices")) {
+        const json& choices = expect["choices"];
+        if (!choices.is_array() || choices.empty() || choices.size() > 50)
+            local.add("/choices", "choices must be an array of 1 to 50 phrases");
+        else
+            for (std::size_t i = 0; i < choices.size(); ++i)
+                if (!choices[i].is_string() || choices[i].get<std::string>().empty())
+                    local.add("/choices/" + std::to_string(i), "a choice must be a non-empty string");
+        if (type && *type != "choice") local.add("/choices", "choices belong to a choice answer");
+    } else if (type && *type == "choice") {
+        local.add("/choices", "a choice answer needs its choices");
+    }
+    for (const auto& problem : local.list()) problems.add("/expect" + problem["field"].get<std::string>(), problem["message"]);
+}
+
 void validate_conversation(const json& config, Problems& problems) {
-    only_fields(config, {"text", "prompt", "listen"}, problems);
+    only_fields(config, {"text", "prompt", "listen", "expect"}, problems);
+    validate_expect(config, problems);
     bool has_text = config.contains("text");
     bool has_prompt = config.contains("prompt");
     if (has_text && has_prompt)
@@ -42,6 +89,7 @@ json step_conversation(const StepState& state) {
     bool listen = state.config.value("listen", true);
     if (!state.first) return {{"listen", false}, {"done", true}};
     json actions = {{"listen", listen}, {"done", !listen}};
+    if (listen && state.config.contains("expect")) actions["expect"] = state.config["expect"];
     if (state.config.contains("prompt")) {
         actions["needs"] = "llm";
         actions["prompt"] = substitute(state.config.value("prompt", ""), state.variables);

@@ -14,6 +14,9 @@ class CallRuntime {
 public:
     struct Options {
         std::size_t threads = 2;
+        // Threads for work that may block (flow node steps calling HTTP APIs),
+        // kept off the strands' pool so a slow API cannot stall other calls.
+        std::size_t blocking_threads = 4;
     };
     explicit CallRuntime(Options options);
     CallRuntime();
@@ -25,6 +28,8 @@ public:
     boost::asio::any_io_executor make_strand();
     // The pool itself (for work that needs no ordering).
     boost::asio::any_io_executor executor();
+    // The pool for blocking work (see Options::blocking_threads).
+    boost::asio::any_io_executor blocking_executor();
     // Finishes queued work and joins the threads. Idempotent.
     void stop();
 

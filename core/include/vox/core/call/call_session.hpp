@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,6 +39,10 @@ public:
     virtual std::uint32_t clear(std::uint64_t context) = 0;
     // The session ends the call (the transport must not report the end back).
     virtual void hangup(std::string_view reason) = 0;
+    // Hands the caller to `to` (E.164 number or SIP URI). Throws
+    // ProviderError when the transport cannot; on success the call is over
+    // for the agent. The default: this transport cannot transfer.
+    virtual void transfer(std::string_view to);
 };
 
 // Providers resolved by the host from the agent (and its defaults).
@@ -65,6 +70,14 @@ struct CallSetup {
     std::string filler_text = "One moment, please.";
     // An answer whose LLM stream goes quiet this long after it began speaking is cut short.
     std::uint32_t llm_stall_ms = 5000;
+    // The agent's call flow (core/schemas/flow.json); null or without nodes:
+    // the agent converses freely with its LLM.
+    nlohmann::json flow;
+    // The flow_node provider of each node type the flow uses, by type name.
+    std::map<std::string, const Provider*> flow_node_types;
+    // A caller answer the flow expects in full (all the digits of a phone
+    // number) is waited for this long after a pause before it is taken as it is.
+    std::uint32_t answer_wait_ms = 3000;
 };
 
 // What a finished call leaves for its record (docs/protocol.md sections 5, 6).
@@ -76,6 +89,10 @@ struct CallResult {
     nlohmann::json latency = nlohmann::json::object();    // {"e2e","stt","llm","tts"}: percentiles, ms
     double mean_e2e_latency_ms = 0;    // 0 when no turn was answered
     std::size_t turns = 0;             // caller turns answered
+    // With a flow: the nodes entered, in order ([{"node_id","type","t_ms"}]),
+    // and the variables its nodes collected.
+    nlohmann::json flow_path = nlohmann::json::array();
+    nlohmann::json collected_variables = nlohmann::json::object();
 };
 
 class CallObserver {

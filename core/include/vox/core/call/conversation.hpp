@@ -30,6 +30,9 @@ public:
     explicit Conversation(std::string system_prompt) : system_prompt_(std::move(system_prompt)) {}
 
     void add_user(std::string text);
+    // A call flow changes the instructions as it moves from node to node.
+    void set_system_prompt(std::string prompt) { system_prompt_ = std::move(prompt); }
+    const std::string& system_prompt() const { return system_prompt_; }
     // An agent response `response` begins / grows by a clause / is cut to what was heard.
     void begin_agent(std::uint64_t response);
     void append_agent(std::uint64_t response, std::string_view text);

@@ -31,6 +31,7 @@ enum class FrameType : std::uint8_t {
     output_done,             // TTS delivered all audio of the response
     flush_stop,              // second phase of barge-in: reset per-turn state
     error,                   // text = message, code = stage ("stt", "llm", "tts")
+    flow_result,             // a call-flow step or routing decision came back (text = JSON)
 };
 
 enum class Lane : std::uint8_t { system, data };
