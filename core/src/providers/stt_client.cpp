@@ -1,6 +1,6 @@
 #include <vox/core/log.hpp>
-#include <vox/core/providers/stt_client.hpp>
 #include <vox/core/providers/sample_rate_choice.hpp>
+#include <vox/core/providers/stt_client.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -132,8 +132,7 @@ SttClient::SttClient(const Provider& provider, SttCallbacks callbacks, SttOption
     state.provider_rate = choose_sample_rate(provider, options.input_sample_rate);
     if (options.input_sample_rate == 0) options.input_sample_rate = state.provider_rate;
     state.options = std::move(options);
-    state.raw_callbacks =
-        vox_stt_callbacks{sizeof(vox_stt_callbacks), &state, &State::on_transcript, &State::on_error};
+    state.raw_callbacks = vox_stt_callbacks{sizeof(vox_stt_callbacks), &state, &State::on_transcript, &State::on_error};
     std::string settings = state.options.settings.dump();
     vox_error err{sizeof(vox_error), VOX_OK, {}};
     vox_stt_session* session = nullptr;
@@ -196,6 +195,25 @@ void SttClient::end_input() {
     state_->drain_resampler();
     vox_error err{sizeof(vox_error), VOX_OK, {}};
     state_->call(state_->vtable->end_input(state_->session, &err), err, "end_input");
+}
+
+bool SttClient::set_grammar(const nlohmann::json& grammar) {
+    if (!state_) throw std::logic_error("SttClient used after move");
+    State& state = *state_;
+    if (!grammar.is_object() && !grammar.is_null())
+        throw ProviderError(VOX_ERR_INVALID_ARGUMENT, state.provider->key,
+                            "a grammar must be a JSON object or null, got " + std::string(grammar.type_name()));
+    std::string text = grammar.dump();
+    std::lock_guard lock(state.api_mutex);
+    state.require_open("set_grammar");
+    // Optional since ABI 1.2: an older plugin's table ends before it.
+    if (!VOX_STRUCT_HAS(state.vtable, vox_stt_vtable, set_grammar) || state.vtable->set_grammar == nullptr)
+        return false;
+    vox_error err{sizeof(vox_error), VOX_OK, {}};
+    vox_status status = state.vtable->set_grammar(state.session, text.c_str(), &err);
+    if (status == VOX_ERR_UNSUPPORTED) return false;
+    state.call(status, err, "set_grammar");
+    return true;
 }
 
 void SttClient::cancel() noexcept {

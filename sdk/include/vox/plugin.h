@@ -44,7 +44,7 @@ extern "C" {
 #endif
 
 #define VOX_ABI_MAJOR 1
-#define VOX_ABI_MINOR 1
+#define VOX_ABI_MINOR 2
 
 /* The name of the one exported symbol, for dlsym. */
 #define VOX_PLUGIN_ENTRY_SYMBOL "vox_plugin_entry"
@@ -252,6 +252,31 @@ typedef struct vox_stt_vtable {
     void (*cancel)(vox_stt_session* session);
     /* Frees the session; no callback runs after it returns. */
     void (*close)(vox_stt_session* session);
+    /*
+     * Since ABI 1.2, optional (may be NULL; the host checks struct_size):
+     * restricts recognition to what a call-flow node expects, from the next
+     * utterance on (an utterance being decoded keeps the grammar it started
+     * with). `grammar_json` (borrowed) is one of:
+     *
+     *   {"type":"yes_no"}
+     *   {"type":"digits","min_digits":1,"max_digits":16}
+     *       both bounds optional (defaults 1 and 16); digits spoken as words
+     *       ("zero"/"oh", "one" ... "nine")
+     *   {"type":"choice","choices":["morning","afternoon"]}
+     *       each choice a phrase of words (non-empty)
+     *   {"type":"date"}
+     *       "today", "tomorrow", weekday names ("on"/"next" may precede them)
+     *   {} or null: free speech again
+     *
+     * Transcripts keep the words as heard ("seven two oh"); turning them into
+     * values is the host's job. A provider that cannot honour a grammar (a
+     * malformed one, an unknown type, a word it cannot recognise) returns
+     * VOX_ERR_INVALID_ARGUMENT with a message naming the problem; one that
+     * supports no grammar at all leaves this NULL (or returns
+     * VOX_ERR_UNSUPPORTED, which the host treats the same way). Host thread,
+     * serialised with the session's other calls.
+     */
+    vox_status (*set_grammar)(vox_stt_session* session, const char* grammar_json, vox_error* err);
 } vox_stt_vtable;
 
 /* ---- Large language model ---------------------------------------------- */

@@ -28,7 +28,8 @@ public:
 
     void transcript(const Transcript& t) const {
         if (callbacks_.on_transcript == nullptr) return;
-        vox_transcript raw{sizeof(vox_transcript), t.text.c_str(), t.is_final ? 1 : 0, t.start_ms, t.end_ms, t.confidence};
+        vox_transcript raw{
+            sizeof(vox_transcript), t.text.c_str(), t.is_final ? 1 : 0, t.start_ms, t.end_ms, t.confidence};
         callbacks_.on_transcript(callbacks_.user, &raw);
     }
     void error(vox_status code, const std::string& message) const {
@@ -46,12 +47,22 @@ public:
     virtual void flush() = 0;
     virtual void end_input() = 0;
     virtual void cancel() noexcept = 0;
+    // Since ABI 1.2: restricts recognition to a grammar (JSON, see
+    // vox_stt_vtable.set_grammar in vox/plugin.h) from the next utterance on;
+    // "{}" or "null" means free speech again. Throw Error(VOX_ERR_INVALID_ARGUMENT)
+    // for a grammar the session cannot honour. By default unsupported, which
+    // the host reads as "this provider has no grammars".
+    virtual void set_grammar(std::string_view grammar_json) {
+        (void)grammar_json;
+        throw Error(VOX_ERR_UNSUPPORTED, "this speech-to-text provider does not support grammars");
+    }
 };
 
 class SttProvider {
 public:
     virtual ~SttProvider() = default;
-    virtual std::unique_ptr<SttSession> open(std::string_view settings_json, std::uint32_t sample_rate, SttSink sink) = 0;
+    virtual std::unique_ptr<SttSession> open(std::string_view settings_json, std::uint32_t sample_rate,
+                                             SttSink sink) = 0;
     virtual std::string describe() { return {}; }
 };
 
@@ -66,7 +77,8 @@ struct SttAdapter {
                            vox_stt_session** out, vox_error* err) {
         return guarded(err, [&] {
             SttProvider& provider = static_cast<Plugin*>(ctx)->*Member;
-            *out = reinterpret_cast<vox_stt_session*>(provider.open(view(settings), rate, SttSink(callbacks)).release());
+            *out =
+                reinterpret_cast<vox_stt_session*>(provider.open(view(settings), rate, SttSink(callbacks)).release());
         });
     }
     static vox_status push_audio(vox_stt_session* s, const vox_audio* audio, vox_error* err) {
@@ -81,13 +93,18 @@ struct SttAdapter {
     static void cancel(vox_stt_session* s) {
         guarded_void([&] { session(s).cancel(); });
     }
+    static vox_status set_grammar(vox_stt_session* s, const char* grammar_json, vox_error* err) {
+        return guarded(
+            err, [&] { session(s).set_grammar(std::string_view(grammar_json != nullptr ? grammar_json : "null")); });
+    }
     static void close(vox_stt_session* s) {
         guarded_void([&] { delete &session(s); });
     }
     static vox_status describe(void* ctx, vox_string_sink* out, vox_error* err) {
         return guarded(err, [&] { write_to(out, (static_cast<Plugin*>(ctx)->*Member).describe()); });
     }
-    static constexpr vox_stt_vtable vtable{sizeof(vox_stt_vtable), &open, &push_audio, &flush, &end_input, &cancel, &close};
+    static constexpr vox_stt_vtable vtable{
+        sizeof(vox_stt_vtable), &open, &push_audio, &flush, &end_input, &cancel, &close, &set_grammar};
 };
 
 }  // namespace detail

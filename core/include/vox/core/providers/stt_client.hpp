@@ -36,7 +36,7 @@ namespace vox {
 
 struct SttTranscript {
     std::string text;
-    bool is_final = false;     // false: a partial hypothesis that may still change
+    bool is_final = false;       // false: a partial hypothesis that may still change
     std::uint32_t start_ms = 0;  // from the first audio pushed
     std::uint32_t end_ms = 0;
     float confidence = -1.0F;  // 0..1, or -1 when the provider does not know
@@ -74,6 +74,14 @@ public:
     void flush();
     // No more audio will come; the provider delivers what remains.
     void end_input();
+    // Restricts recognition to a grammar from the next utterance on (ABI 1.2;
+    // shapes in vox/plugin.h, e.g. {"type":"digits","max_digits":7}); an empty
+    // object or null means free speech again. Returns false, changing nothing,
+    // when the provider has no grammars (a pre-1.2 plugin, a NULL set_grammar,
+    // or VOX_ERR_UNSUPPORTED); true when the provider took it. Throws
+    // ProviderError when the provider refuses the grammar (the message says why)
+    // or the grammar is neither an object nor null.
+    bool set_grammar(const nlohmann::json& grammar);
     // Drops buffered audio and pending results: after this returns, nothing
     // of the audio pushed before reaches the callbacks.
     void cancel() noexcept;
