@@ -13,7 +13,8 @@ ModelPaths model_paths(const std::string& dir) {
     return ModelPaths{dir + "/en-us", dir + "/en-us.lm.bin", dir + "/cmudict-en-us.dict"};
 }
 
-DecoderPool::DecoderPool(ModelPaths paths, std::size_t max_idle) : paths_(std::move(paths)), max_idle_(max_idle) {
+DecoderPool::DecoderPool(ModelPaths paths, std::size_t max_idle)
+    : paths_(std::move(paths)), max_idle_(max_idle), words_(paths_.dict) {
     for (const auto* path : {&paths_.hmm, &paths_.lm, &paths_.dict})
         if (!std::filesystem::exists(*path))
             throw sdk::Error(VOX_ERR_UNAVAILABLE, "pocketsphinx model file missing: " + *path +
@@ -43,6 +44,8 @@ ps_decoder_s* DecoderPool::acquire() {
     cmd_ln_free_r(config);  // the decoder keeps its own reference
     if (decoder == nullptr)
         throw sdk::Error(VOX_ERR_UNAVAILABLE, "pocketsphinx could not load the model from " + paths_.hmm);
+    std::lock_guard lock(mutex_);
+    if (lm_search_.empty()) lm_search_ = ps_get_search(decoder);  // a new decoder starts on it
     return decoder;
 }
 
@@ -50,6 +53,12 @@ void DecoderPool::release(ps_decoder_s* decoder) noexcept {
     if (decoder == nullptr) return;
     {
         std::lock_guard lock(mutex_);
+        // The next session must start with free speech, whatever grammar this one used.
+        if (ps_set_search(decoder, lm_search_.c_str()) < 0) {
+            ps_free(decoder);
+            return;
+        }
+        ps_unset_search(decoder, kGrammarSearch);  // fails harmlessly when there is none
         if (idle_.size() < max_idle_) {
             idle_.push_back(decoder);
             return;

@@ -82,7 +82,9 @@ const char* capabilities_json() {
                                                            {"partial_transcripts", true},
                                                            {"sample_rates", {8000, 16000}},
                                                            {"channels", 1},
-                                                           {"languages", {"en-US"}}}
+                                                           {"languages", {"en-US"}},
+                                                           // set_grammar (ABI 1.2) accepts these types
+                                                           {"grammars", {"yes_no", "digits", "choice", "date"}}}
                                                 .dump();
     return capabilities.c_str();
 }

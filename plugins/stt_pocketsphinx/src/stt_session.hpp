@@ -14,6 +14,12 @@
 //   - after cancel() returns, queued audio and the utterance in progress are
 //     dropped and nothing of them is delivered; after the session is
 //     destroyed, no callback runs at all.
+//
+// Grammars (set_grammar): checked and turned into JSGF at once (a refusal is
+// the call's error), then stamped on every audio job pushed afterwards. The
+// decoding task switches the decoder's search only when it starts an
+// utterance, so an utterance already under way keeps the grammar it began
+// with, and cancel() (which drops queued jobs) does not lose a grammar.
 #pragma once
 
 #include "decoder_pool.hpp"
@@ -28,7 +34,8 @@ namespace vox::pocketsphinx {
 
 class PocketsphinxSession final : public sdk::SttSession {
 public:
-    PocketsphinxSession(sdk::Host host, std::shared_ptr<DecoderPool> pool, std::uint32_t sample_rate, sdk::SttSink sink);
+    PocketsphinxSession(sdk::Host host, std::shared_ptr<DecoderPool> pool, std::uint32_t sample_rate,
+                        sdk::SttSink sink);
     ~PocketsphinxSession() override;
     PocketsphinxSession(const PocketsphinxSession&) = delete;
     PocketsphinxSession& operator=(const PocketsphinxSession&) = delete;
@@ -37,6 +44,7 @@ public:
     void flush() override;
     void end_input() override;
     void cancel() noexcept override;
+    void set_grammar(std::string_view grammar_json) override;
 
 private:
     struct Shared;
