@@ -80,6 +80,7 @@ public:
             flow_index_ = pipeline_.size();
             flow_ = &pipeline_.add(std::make_unique<detail::FlowProcessor>(call_, std::move(graph), blocking_));
             call_.response_over = [this](std::uint64_t response) { flow_->on_response_over(response); };
+            call_.set_grammar = [this](const nlohmann::json& grammar) { return stt_->set_grammar(grammar); };
         }
         llm_ = &pipeline_.add(std::make_unique<detail::LlmProcessor>(call_));
         tts_ = &pipeline_.add(std::make_unique<detail::TtsProcessor>(call_));

@@ -257,7 +257,13 @@ void FlowProcessor::apply(const json& actions) {
         listening_ = true;
         node_listened_ = true;
         expect_ = actions.contains("expect") ? actions["expect"] : json();
-        if (expect_.is_object() && call_.set_grammar) grammar_set_ = call_.set_grammar(expect_);
+        if (expect_.is_object() && call_.set_grammar) {
+            // A number may come in parts (the caller pauses between groups):
+            // each part must be recognisable, the whole is checked here.
+            json grammar = expect_;
+            if (grammar.value("type", "") == "digits") grammar["min_digits"] = 1;
+            grammar_set_ = call_.set_grammar(grammar);
+        }
         if (node_said_.empty() && actions.value("needs", "") != "llm") call_.answer_owed_since = 0;
         return;
     }

@@ -166,4 +166,17 @@ void SttProcessor::complete_turn_if_ready() {
     push(std::move(out));
 }
 
+bool SttProcessor::set_grammar(const nlohmann::json& grammar) {
+    if (!stt_ || failed_) return false;
+    try {
+        return stt_->set_grammar(grammar);
+    } catch (const ProviderError& error) {
+        call_.emit({{"type", "error"},
+                    {"code", "stt_grammar_refused"},
+                    {"message", std::string("the STT cannot recognise the expected answer: ") + error.what()},
+                    {"fatal", false}});
+        return false;
+    }
+}
+
 }  // namespace vox::call::detail

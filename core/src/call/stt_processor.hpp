@@ -26,6 +26,10 @@ public:
     void open();
     void close() noexcept;
     void process(pipeline::Frame frame) override;
+    // Recognises against `grammar` from the next utterance on ({} = free
+    // speech). False when the provider has no grammars or refuses this one
+    // (an error event says why); the call goes on with free speech.
+    bool set_grammar(const nlohmann::json& grammar);
 
 private:
     void on_transcript(pipeline::Frame frame);
