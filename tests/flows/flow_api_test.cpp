@@ -1,6 +1,6 @@
-// PUT /api/agents/{id}/flow checks every node against its node type: the
+// PUT /api/agents/{id}/flow checks every node against its node type (the
 // type must be a loaded flow_node provider, and the provider must accept the
-// node's config. One voxd per test, on SQLite (the checks do not touch storage).
+// node's config) and every edge's condition. One voxd per test, on SQLite (the checks do not touch storage).
 #include "api_server.hpp"
 
 namespace vox::apitest {
@@ -64,6 +64,45 @@ TEST_P(FlowValidationTest, ConfigProblemsPointIntoTheNodeAndNameIt) {
     EXPECT_EQ(error_for(reply, "/nodes/2/config/digits")["message"].get<std::string>().rfind("node 'menu'", 0), 0U);
     // Nothing was stored.
     EXPECT_EQ(api->get("/api/agents/" + id + "/flow").json()["nodes"], Json::array());
+}
+
+TEST_P(FlowValidationTest, EdgeConditionsAreCheckedAndTheirProblemsNameTheEdge) {
+    std::string id = create_agent("Bad conditions")["id"];
+    Json flow = flow_with({{{"id", "ask"}, {"type", "conversation"}, {"config", {{"text", "Yes or no?"}, {"expect", {{"type", "yes_no"}}}}}},
+                           {{"id", "bye"}, {"type", "end_call"}}});
+    flow["edges"] = {{{"source", "ask"}, {"target", "bye"}, {"condition", {{"type", "equation"}, {"expression", "day =="}}}},
+                     {{"source", "ask"}, {"target", "bye"}, {"condition", {{"type", "keyword"}, {"intent", "maybe"}}}},
+                     {{"source", "ask"}, {"target", "bye"}, {"condition", {{"type", "llm"}}}},
+                     {{"source", "ask"}, {"target", "bye"}, {"condition", {{"type", "keyword"}, {"intent", "yes"}}}}};
+    auto reply = api->put("/api/agents/" + id + "/flow", flow);
+    ASSERT_PROBLEM(reply, 422, "validation_failed");
+    EXPECT_EQ(error_fields(reply), (std::vector<std::string>{"/edges/0/condition/expression", "/edges/1/condition/intent",
+                                                             "/edges/2/condition/prompt"}))
+        << reply.body;
+    std::string message = error_for(reply, "/edges/0/condition/expression")["message"];
+    EXPECT_EQ(message.rfind("edge ask -> bye: the expression does not parse at position 6", 0), 0U) << message;
+    // Sound conditions and an expected answer are stored as sent.
+    flow["edges"] = {flow["edges"][3], {{"source", "ask"}, {"target", "bye"}, {"condition", {{"type", "equation"}, {"expression", "x exists"}}}}};
+    auto stored = api->put("/api/agents/" + id + "/flow", flow);
+    ASSERT_EQ(stored.status, 200) << stored.describe();
+    EXPECT_EQ(stored.json()["edges"], flow["edges"]);
+    EXPECT_EQ(stored.json()["nodes"][0]["config"]["expect"], (Json{{"type", "yes_no"}}));
+}
+
+TEST_P(FlowValidationTest, AnExpectedAnswerIsCheckedByTheConversationNode) {
+    std::string id = create_agent("Bad expect")["id"];
+    auto reply = api->put(
+        "/api/agents/" + id + "/flow",
+        flow_with({{{"id", "ask"},
+                    {"type", "conversation"},
+                    {"config", {{"text", "Your number?"}, {"expect", {{"type", "digits"}, {"min_digits", 9}, {"max_digits", 4}}}}}},
+                   {{"id", "pick"},
+                    {"type", "conversation"},
+                    {"config", {{"text", "Which?"}, {"expect", {{"type", "choice"}}}}}}}));
+    ASSERT_PROBLEM(reply, 422, "validation_failed");
+    EXPECT_EQ(error_fields(reply),
+              (std::vector<std::string>{"/nodes/0/config/expect/max_digits", "/nodes/1/config/expect/choices"}))
+        << reply.body;
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, FlowValidationTest, ::testing::Values(::vox::testing::TestBackend::sqlite),

@@ -33,6 +33,8 @@ std::vector<std::string> child_environment(const Environment& extra) {
     // Test voxds run side by side: the web-call transport takes a free port
     // rather than its fixed default (8081).
     if (!extra.count("VOX_PROVIDER_TRANSPORT_WEBSOCKET_PORT")) entries.emplace_back("VOX_PROVIDER_TRANSPORT_WEBSOCKET_PORT=0");
+    // Tests count the agents they make: no demo agent unless a test asks for it.
+    if (!extra.count("VOX_BOOTSTRAP_DEMO_AGENT")) entries.emplace_back("VOX_BOOTSTRAP_DEMO_AGENT=false");
     return entries;
 }
 

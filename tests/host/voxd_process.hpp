@@ -36,7 +36,8 @@ private:
 class VoxdProcess {
 public:
     // Starts voxd with `args` in `work_dir`. Its environment is this process's
-    // without any VOX_* variable, plus `environment`; stdout and stderr go to
+    // without any VOX_* variable, plus `environment` (by default with the
+    // transport on a free port and no demo agent); stdout and stderr go to
     // work_dir/voxd.log.
     VoxdProcess(const std::vector<std::string>& args, const Environment& environment,
                 const std::filesystem::path& work_dir);

@@ -137,7 +137,7 @@ void add_agent_routes(ApiRoutes& routes, ApiContext& context) {
     });
 
     ApiOperation put_flow{"put", "/api/agents/{agent_id}/flow", "putAgentFlow", "Replace an agent's call flow",
-                          "Checked structurally: unique node ids, edges between existing nodes, an existing start node.",
+                          "Checked before it is stored: unique node ids, edges between existing nodes with sound conditions, an existing start node, and each node's config by its node type (a flow_node provider). Problems come back as 422 with JSON pointers into the flow.",
                           {"Call flows"}, {id_parameter}, "flow",
                           {{200, json_response("The stored flow", "flow")},
                            {404, problem_response("No such agent")},

@@ -1,5 +1,7 @@
 #include "api/flow_checks.hpp"
 
+#include <vox/core/flow/edge_condition.hpp>
+
 #include <set>
 #include <string>
 
@@ -91,6 +93,11 @@ nlohmann::json check_flow_structure(const nlohmann::json& flow) {
         }
         if (edge.contains("id") && !edge_ids.insert(edge["id"].get<std::string>()).second)
             add(at + "/id", "edge id '" + edge["id"].get<std::string>() + "' is used by more than one edge");
+        if (edge.contains("condition"))
+            for (const auto& item : flow::check_condition(edge["condition"]))
+                add(at + "/condition" + item["field"].get<std::string>(),
+                    "edge " + edge.at("source").get<std::string>() + " -> " + edge.at("target").get<std::string>() +
+                        ": " + item["message"].get<std::string>());
     }
     if (flow.contains("start_node_id")) {
         const std::string start = flow["start_node_id"];

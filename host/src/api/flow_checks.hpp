@@ -1,5 +1,6 @@
 // The structural rules of a call flow, beyond its schema: node ids unique,
-// edges between existing nodes, and a start node that exists. What each node
+// edges between existing nodes with sound conditions (equations that parse,
+// known intents), and a start node that exists. What each node
 // type means is checked by the node types themselves: flow_node providers.
 #pragma once
 

@@ -13,6 +13,7 @@
 #include "api/plugin_routes.hpp"
 #include "api/system_routes.hpp"
 #include "app/api_key_auth.hpp"
+#include "app/demo_agent.hpp"
 #include "app/build_info.hpp"
 #include "app/plugin_setup.hpp"
 #include "calls/call_manager.hpp"
@@ -217,9 +218,11 @@ int VoxdApplication::serve(const LayeredConfig& config, const VoxdSettings& sett
 
     auth::ApiKeyService keys(*store.api_keys);
     try {
+        bool fresh = is_fresh_database(store);
         bootstrap_api_keys(keys, settings.bootstrap_api_key, std::cout);
+        if (fresh && settings.demo_agent) create_demo_agent(store, plugins, settings.agents);
     } catch (const std::exception& error) {
-        vox::log::error("auth", "cannot set up the first API key", {{"error", error.what()}});
+        vox::log::error("auth", "cannot set up the first API key and the demo agent", {{"error", error.what()}});
         return EXIT_SOFTWARE;
     }
 

@@ -32,6 +32,7 @@ struct ActiveCall {
     std::string access_token;
     nlohmann::json agent;      // as it was when the call started
     nlohmann::json variables;  // {{name}} substitutions
+    nlohmann::json flow;       // the agent's flow as it was when the call started (null: none)
     nlohmann::json record;     // the stored record (in_progress)
     std::uint32_t sample_rate = 16000;
     ResolvedProviders providers;

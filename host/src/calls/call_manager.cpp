@@ -93,8 +93,9 @@ CallManager::StartedCall CallManager::start_web_call(const StartRequest& request
         throw CallRefusal(CallRefusalKind::transport_unavailable,
                           std::string(kWebCallTransport) + " does not say where callers connect (no listen_url)",
                           {{"provider", kWebCallTransport}});
+    json flow = store_.agents->get_flow(request.agent_id).value_or(json());
     auto providers =
-        resolve_call_providers(*agent, plugins_, options_.agent_defaults, options_.calls.vad_provider);
+        resolve_call_providers(*agent, flow, plugins_, options_.agent_defaults, options_.calls.vad_provider);
 
     auto call = std::make_shared<ActiveCall>();
     call->call_id = new_id("call");
@@ -102,6 +103,7 @@ CallManager::StartedCall CallManager::start_web_call(const StartRequest& request
     call->access_token = new_access_token();
     call->agent = *agent;
     call->variables = request.variables;
+    call->flow = std::move(flow);
     call->sample_rate = request.sample_rate;
     call->providers = providers;
     call->record = new_web_call_record(call->call_id, call->agent_id, request.variables, request.test);
@@ -371,6 +373,8 @@ void CallManager::open_session(const std::shared_ptr<ActiveCall>& call) {
     setup.stt_settings = call->providers.stt_settings;
     setup.tts_settings = call->providers.tts_settings;
     setup.vad_settings = call->providers.vad_settings;
+    setup.flow = call->flow;
+    setup.flow_node_types = call->providers.flow_node_types;
     std::weak_ptr<ActiveCall> weak = call;
     auto observer = std::make_shared<ManagerObserver>(
         weak, [this](const auto& c, const json& event) { on_session_event(c, event); },

@@ -39,15 +39,29 @@ const Provider& agent_llm_provider(const json& agent, const PluginRegistry& plug
     return required(agent, plugins, ProviderKind::llm, defaults.llm_provider);
 }
 
-ResolvedProviders resolve_call_providers(const json& agent, const PluginRegistry& plugins,
+ResolvedProviders resolve_call_providers(const json& agent, const json& flow, const PluginRegistry& plugins,
                                          const AgentDefaults& defaults, const std::string& vad_provider) {
     ResolvedProviders resolved;
+    bool has_flow = flow.is_object() && flow.contains("nodes") && !flow["nodes"].empty();
     const Provider& stt = required(agent, plugins, ProviderKind::stt, defaults.stt_provider);
-    const Provider& llm = required(agent, plugins, ProviderKind::llm, defaults.llm_provider);
     const Provider& tts = required(agent, plugins, ProviderKind::tts, defaults.tts_provider);
     resolved.providers.stt = &stt;
-    resolved.providers.llm = &llm;
     resolved.providers.tts = &tts;
+    try {
+        resolved.providers.llm = &required(agent, plugins, ProviderKind::llm, defaults.llm_provider);
+    } catch (const CallRefusal&) {
+        if (!has_flow) throw;
+    }
+    if (has_flow)
+        for (const auto& node : flow["nodes"]) {
+            std::string type = text_field(node, "type");
+            const Provider* provider = plugins.find(ProviderKind::flow_node, type);
+            if (provider == nullptr)
+                throw CallRefusal(CallRefusalKind::provider_unavailable,
+                                  "the agent's flow uses node type '" + type + "', which is not loaded",
+                                  {{"provider", provider_key(ProviderKind::flow_node, type)}});
+            resolved.flow_node_types[type] = provider;
+        }
     resolved.providers.vad = vad_provider.empty() ? nullptr : plugins.find(ProviderKind::vad, vad_provider);
 
     std::string voice = text_field(agent, "voice");

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 
 namespace vox::host {
@@ -21,12 +22,17 @@ struct ResolvedProviders {
     nlohmann::json stt_settings = nlohmann::json::object();
     nlohmann::json tts_settings = nlohmann::json::object();
     nlohmann::json vad_settings = nlohmann::json::object();
+    // The flow_node provider of each node type of the agent's flow.
+    std::map<std::string, const Provider*> flow_node_types;
 };
 
 // Throws CallRefusal (provider_unavailable, naming the provider) when the
-// agent's STT, LLM or TTS provider is not loaded.
-ResolvedProviders resolve_call_providers(const nlohmann::json& agent, const PluginRegistry& plugins,
-                                         const AgentDefaults& defaults, const std::string& vad_provider);
+// agent's STT, LLM or TTS provider is not loaded, or a node type of its
+// `flow` (null: none). An agent with a flow may go without an LLM: its
+// flow then speaks only its nodes' texts.
+ResolvedProviders resolve_call_providers(const nlohmann::json& agent, const nlohmann::json& flow,
+                                         const PluginRegistry& plugins, const AgentDefaults& defaults,
+                                         const std::string& vad_provider);
 
 // The LLM provider of an agent, or a CallRefusal (provider_unavailable).
 const Provider& agent_llm_provider(const nlohmann::json& agent, const PluginRegistry& plugins,

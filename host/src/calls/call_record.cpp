@@ -11,7 +11,7 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kCompletedReasons[] = {"user_hangup", "agent_hangup", "api_hangup", "inactivity",
-                                             "max_duration_reached"};
+                                             "max_duration_reached", "call_transfer"};
 
 json percentiles_of(const json& figures) {
     json kept = json::object();
@@ -89,6 +89,10 @@ json completed_record(json record, const call::CallResult& result, const std::st
     record["disconnection_reason"] = reason;
     record["transcript"] = transcript_of(result.transcript);
     record["latency"] = latency_of(result.latency);
+    if (!result.flow_path.empty()) {
+        record["flow_path"] = result.flow_path;
+        record["collected_variables"] = result.collected_variables;
+    }
     return record;
 }
 

@@ -1,6 +1,9 @@
 #include "calls/transport_call.hpp"
 
 #include <vox/core/log.hpp>
+#include <vox/core/providers/provider_error.hpp>
+
+#include <nlohmann/json.hpp>
 
 namespace vox::host {
 namespace {
@@ -31,6 +34,16 @@ std::uint32_t TransportCall::clear(std::uint64_t context) {
 void TransportCall::hangup(std::string_view reason) {
     std::lock_guard lock(mutex_);
     if (!requested_hangup_) requested_hangup_ = std::string(reason);
+}
+
+void TransportCall::transfer(std::string_view to) {
+    std::string request = nlohmann::json{{"to", std::string(to)}}.dump();
+    std::lock_guard lock(mutex_);
+    if (gone_) throw ProviderError(VOX_ERR_UNAVAILABLE, "transport", "the caller has left");
+    vox_error err = empty_error();
+    vox_status status = vtable_.transfer(call_, request.c_str(), &err);
+    if (status != VOX_OK)
+        throw ProviderError(status, "transport", err.message[0] != '\0' ? err.message : "the transport refused the transfer");
 }
 
 void TransportCall::send_event(const std::string& event_json) {

@@ -25,6 +25,8 @@ public:
     void play(std::uint64_t context, const audio::AudioView& audio) override;
     std::uint32_t clear(std::uint64_t context) override;
     void hangup(std::string_view reason) override;
+    // Asks the transport to transfer (vox_transport_vtable.transfer); throws ProviderError when it cannot.
+    void transfer(std::string_view to) override;
 
     // An event for the caller's client (when the transport has a channel for it).
     void send_event(const std::string& event_json);

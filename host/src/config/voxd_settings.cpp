@@ -156,6 +156,7 @@ VoxdSettings read_settings(const LayeredConfig& config) {
     if (!bootstrap.value.empty() && (bootstrap.value.size() < 16 || bootstrap.value.find(' ') != std::string::npos))
         SettingReader::fail("bootstrap.api_key", bootstrap, "must be at least 16 characters, without spaces");
     settings.bootstrap_api_key = bootstrap.value;
+    settings.demo_agent = reader.boolean("bootstrap.demo_agent");
 
     settings.agents.stt_provider = reader.non_empty("agents.stt_provider");
     settings.agents.llm_provider = reader.non_empty("agents.llm_provider");

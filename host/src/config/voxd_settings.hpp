@@ -62,6 +62,7 @@ struct VoxdSettings {
     std::filesystem::path data_dir;
     StorageSettings storage;
     std::string bootstrap_api_key;  // bootstrap.api_key (VOX_BOOTSTRAP_API_KEY)
+    bool demo_agent = true;         // bootstrap.demo_agent
     AgentDefaults agents;
     CallSettings calls;
     PluginSettings plugin;
