@@ -89,7 +89,7 @@ vox_status stt_flush(vox_stt_session*, vox_error*) { return VOX_OK; }
 void stt_cancel(vox_stt_session*) {}
 void stt_close(vox_stt_session*) {}
 const vox_stt_vtable kSttVtable{sizeof(vox_stt_vtable), &stt_open, &stt_push, &stt_flush, &stt_flush, &stt_cancel,
-                                &stt_close};
+                                &stt_close, nullptr};  // no grammars
 const vox_provider kStt{sizeof(vox_provider), VOX_PROVIDER_STT, "fake", "fake stt", "{}",
                         "{\"type\":\"object\",\"properties\":{\"language\":{\"type\":\"string\"}}}", &kSttVtable,
                         nullptr};
