@@ -157,5 +157,18 @@ TEST(FlowRouterAnswer, TheFirstNumberInRangeIsTheChoice) {
     EXPECT_NE(question.find("1. books\n2. cancels"), std::string::npos);
 }
 
+TEST(FlowRouterAnswer, AnExtractionKeepsOnlyAskedValuesAndValidChoices) {
+    using call::detail::FlowRouter;
+    json specs = {{{"name", "day"}, {"type", "date"}, {"description", "the day"}},
+                  {{"name", "plan"}, {"type", "enum"}, {"choices", {"gold", "silver"}}, {"description", "plan"}}};
+    EXPECT_EQ(FlowRouter::parse_extraction("Sure: {\"day\": \"monday\", \"plan\": \"gold\", \"x\": 1}", specs),
+              (json{{"day", "monday"}, {"plan", "gold"}}));
+    EXPECT_EQ(FlowRouter::parse_extraction("{\"day\": null, \"plan\": \"bronze\"}", specs), json::object());
+    EXPECT_EQ(FlowRouter::parse_extraction("I don't know", specs), json::object());
+    auto request = FlowRouter::extraction_request(json::object(), call::Conversation("s"), specs);
+    std::string question = request["messages"][1]["content"];
+    EXPECT_NE(question.find("- plan (enum): plan; one of [\"gold\",\"silver\"]"), std::string::npos) << question;
+}
+
 }  // namespace
 }  // namespace vox::flow

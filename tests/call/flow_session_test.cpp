@@ -203,6 +203,39 @@ TEST_F(FlowSessionTest, AnLlmConditionIsDecidedByTheAgentsLlm) {
     EXPECT_TRUE(asked);
 }
 
+TEST_F(FlowSessionTest, AVariableNotFoundOfflineIsExtractedByTheLlm) {
+    local_.llm_server().set_script({.chunks = OpenAiTestServer::content_chunks({"{\"topic\": ", "\"opening hours\"}"})});
+    start({{"start_node_id", "ask"},
+           {"nodes",
+            {node("ask", "conversation", {{"text", "What is your question?"}}),
+             node("get", "extract_variables",
+                  {{"variables",
+                    {{{"name", "day"}, {"type", "date"}, {"description", "the day"}},
+                     {{"name", "topic"},
+                      {"type", "enum"},
+                      {"choices", {"opening hours", "prices"}},
+                      {"description", "what the caller asks about"}}}}}),
+             node("hours", "end_call", {{"text", "We open at nine."}}),
+             node("other", "end_call", {{"text", "Goodbye."}})}},
+           {"edges",
+            {edge("asked", "ask", "get"),
+             edge("about_hours", "get", "hours", {{"type", "equation"}, {"expression", "topic == 'opening hours'"}}),
+             edge("else", "get", "other")}}},
+          true);
+    ASSERT_TRUE(wait_spoken(1));
+    caller_->say(trim_silence(local_.speech("What time do you open tomorrow?")));
+    auto result = events_->wait_end(30s);
+    ASSERT_TRUE(result);
+    EXPECT_EQ(path(), (std::vector<std::string>{"ask", "get", "hours"}));
+    EXPECT_EQ(result->collected_variables, (json{{"day", "tomorrow"}, {"topic", "opening hours"}}));
+    // The LLM was asked only for what the words did not give.
+    auto requests = local_.llm_server().received();
+    ASSERT_EQ(requests.size(), 1U);
+    std::string question = requests[0].body["messages"][1]["content"];
+    EXPECT_NE(question.find("- topic (enum): what the caller asks about"), std::string::npos) << question;
+    EXPECT_EQ(question.find("- day"), std::string::npos) << question;
+}
+
 TEST_F(FlowSessionTest, AFlowThatRunsOutOfEdgesHandsTheCallToTheLlm) {
     local_.llm_server().set_script({.chunks = OpenAiTestServer::content_chunks({"We open at nine ", "tomorrow."})});
     start({{"start_node_id", "hello"},

@@ -10,6 +10,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+
 namespace vox::call::detail {
 
 using nlohmann::json;
@@ -207,6 +209,8 @@ void FlowProcessor::apply(const json& actions) {
             variables_[name] = value;
             collected_[name] = value;
         }
+    // Values the node could not find offline: the agent's LLM, when it has one, reads them from the conversation.
+    if (auto missing = actions.find("missing"); missing != actions.end() && extract_with_llm(*missing)) return;
     if (auto text = actions.find("say"); text != actions.end() && text->is_string() && !text->get<std::string>().empty()) {
         node_said_ = text->get<std::string>();
         say(node_said_);
@@ -336,6 +340,11 @@ void FlowProcessor::tick(std::int64_t now_ns) {
                     {"fatal", false}});
         router_->cancel(route_generation_);
         route_generation_ = 0;
+        if (std::exchange(asking_, Asking::edges) == Asking::extraction) {
+            extracting_ = json();
+            follow_edges();  // with what was found offline
+            return;
+        }
         route_decided_ = true;
         route_choice_.reset();
         follow_edges();
@@ -361,6 +370,7 @@ void FlowProcessor::follow_edges() {
                             substitute_variables(e.condition.value("prompt", std::string()), variables_));
                 try {
                     route_answer_.clear();
+                    asking_ = Asking::edges;
                     route_generation_ = router_->ask(call_.conversation, llm_conditions);
                     route_deadline_ns_ = call_.now_ns() + kRouteTimeoutNs;
                 } catch (const ProviderError& error) {
@@ -389,10 +399,49 @@ void FlowProcessor::follow_edges() {
     finish_flow(edges.empty() ? "" : "no edge of node '" + node_->id + "' matched");
 }
 
+bool FlowProcessor::extract_with_llm(const json& missing) {
+    if (router_ == nullptr || !missing.is_array() || missing.empty()) return false;
+    json specs = json::array();
+    for (const auto& variable : node_->config.value("variables", json::array()))
+        if (std::find(missing.begin(), missing.end(), variable.value("name", json())) != missing.end())
+            specs.push_back(variable);
+    if (specs.empty()) return false;
+    try {
+        route_answer_.clear();
+        route_generation_ = router_->extract(call_.conversation, specs);
+        route_deadline_ns_ = call_.now_ns() + kRouteTimeoutNs;
+        asking_ = Asking::extraction;
+        extracting_ = std::move(specs);
+        return true;
+    } catch (const ProviderError& error) {
+        call_.emit({{"type", "error"}, {"code", "flow_extract_failed"}, {"message", error.what()}, {"fatal", false}});
+        return false;
+    }
+}
+
+void FlowProcessor::on_extraction(const Frame& f) {
+    if (f.code == "route_error")
+        call_.emit({{"type", "error"}, {"code", "flow_extract_failed"}, {"message", f.text}, {"fatal", false}});
+    else {
+        const json found = FlowRouter::parse_extraction(route_answer_, extracting_);
+        for (auto it = found.begin(); it != found.end(); ++it) {
+            variables_[it.key()] = it.value();
+            collected_[it.key()] = it.value();
+        }
+    }
+    extracting_ = json();
+    follow_edges();
+}
+
 void FlowProcessor::on_route(const Frame& f) {
     if (f.response != route_generation_ || route_generation_ == 0) return;
     if (f.code == "route_token") {
         route_answer_ += f.text;
+        return;
+    }
+    if (std::exchange(asking_, Asking::edges) == Asking::extraction) {
+        route_generation_ = 0;
+        on_extraction(f);
         return;
     }
     route_generation_ = 0;

@@ -71,6 +71,8 @@ private:
     void on_key(char key);
     void follow_edges();
     void on_route(const pipeline::Frame& frame);
+    bool extract_with_llm(const nlohmann::json& missing);
+    void on_extraction(const pipeline::Frame& frame);
     void stay_in_node();
     void finish_flow(const std::string& why);
     void say(const std::string& text);
@@ -110,7 +112,10 @@ private:
     std::string last_user_text_;      // the caller's latest words (keyword conditions)
     int moves_without_caller_ = 0;    // loop guard
 
-    std::uint64_t route_generation_ = 0;  // a routing request in flight (0: none)
+    enum class Asking { edges, extraction };
+    Asking asking_ = Asking::edges;       // what the LLM request in flight is for
+    nlohmann::json extracting_;           // the variables an extraction request asks for
+    std::uint64_t route_generation_ = 0;  // an LLM request in flight (0: none)
     std::string route_answer_;
     std::int64_t route_deadline_ns_ = 0;
     std::optional<std::size_t> route_choice_;  // the decided llm edge, by index among the node's llm edges

@@ -27,6 +27,10 @@ public:
 
     // Starts a decision; returns its generation. Throws ProviderError.
     std::uint64_t ask(const Conversation& conversation, const std::vector<std::string>& conditions);
+    // Starts extracting `variables` (extract_variables specs: name, type,
+    // description, choices) from the conversation; the answer is a JSON
+    // object (see parse_extraction). Returns its generation.
+    std::uint64_t extract(const Conversation& conversation, const nlohmann::json& variables);
     void cancel(std::uint64_t generation) noexcept;
 
     // The request for `conditions` after `conversation` (for tests).
@@ -34,6 +38,12 @@ public:
                                   const std::vector<std::string>& conditions);
     // The 0-based index the answer names, or nullopt for 0, nonsense or out of range.
     static std::optional<std::size_t> parse_answer(const std::string& answer, std::size_t count);
+    static nlohmann::json extraction_request(const nlohmann::json& agent, const Conversation& conversation,
+                                             const nlohmann::json& variables);
+    // The values of an extraction answer: the JSON object in it, keeping only
+    // the asked variables with a non-null value (an enum's only when it is
+    // one of its choices). Empty when the answer holds no object.
+    static nlohmann::json parse_extraction(const std::string& answer, const nlohmann::json& variables);
 
 private:
     nlohmann::json agent_;
