@@ -128,7 +128,12 @@ Poco::Net::SecureStreamSocket handshake(const FunctionSettings& settings, const 
                                          " (if the server's CA is your own, set ca_file)");
         throw CallFailure("tls", "the TLS handshake with " + host + " failed: " + e.displayText());
     }
-    check_host_name(socket, host);
+    try {
+        check_host_name(socket, host);
+    } catch (const Poco::Exception& e) {
+        // A handshake that timed out half-way leaves no peer certificate to read.
+        throw CallFailure("tls", "the TLS handshake with " + host + " failed: " + e.displayText());
+    }
     return socket;
 }
 
