@@ -6,6 +6,8 @@
 
 #include <vox/core/call/call_runtime.hpp>
 
+#include <cmath>
+
 namespace vox::test {
 namespace {
 
@@ -120,6 +122,41 @@ TEST_F(FlowSessionTest, KeysCollectedUntilTheTerminatorChooseTheBranchAndTheAgen
     EXPECT_EQ((*transition)["from_node_id"], "pin");
     EXPECT_EQ((*transition)["edge_id"], "ok");
     EXPECT_EQ((*transition)["condition"], "equation");
+}
+
+// The power of `frequency` in `samples` (Goertzel), relative to the block's energy.
+double tone_share(const std::vector<std::int16_t>& samples, std::size_t from, std::size_t count, double frequency,
+                  double rate) {
+    double coeff = 2.0 * std::cos(2.0 * 3.14159265358979 * frequency / rate);
+    double s1 = 0, s2 = 0, energy = 0;
+    for (std::size_t n = from; n < from + count && n < samples.size(); ++n) {
+        double x = samples[n];
+        energy += x * x;
+        double s0 = x + coeff * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+    }
+    double power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+    return energy > 0 ? power / (energy * static_cast<double>(count) / 2.0) : 0.0;
+}
+
+TEST_F(FlowSessionTest, PressedKeysGoOutAsDtmfTonesBeforeTheFlowGoesOn) {
+    start({{"start_node_id", "menu"},
+           {"nodes", {node("menu", "press_digit", {{"digits", "19"}}), node("bye", "end_call", {{"text", "Done."}})}},
+           {"edges", {edge("next", "menu", "bye")}}});
+    auto result = events_->wait_end(20s);
+    ASSERT_TRUE(result);
+    EXPECT_EQ(path(), (std::vector<std::string>{"menu", "bye"}));
+    auto audio = transport_->audio();
+    ASSERT_GT(audio.size(), 6400U);
+    // Key 1 is 697 + 1209 Hz, then 100 ms of silence, then key 9: 852 + 1477 Hz.
+    EXPECT_GT(tone_share(audio, 0, 1600, 697, 16000), 0.3);
+    EXPECT_GT(tone_share(audio, 0, 1600, 1209, 16000), 0.3);
+    EXPECT_LT(tone_share(audio, 0, 1600, 852, 16000), 0.05);
+    EXPECT_GT(tone_share(audio, 3200, 1600, 852, 16000), 0.3);
+    EXPECT_GT(tone_share(audio, 3200, 1600, 1477, 16000), 0.3);
+    EXPECT_LT(tone_share(audio, 3200, 1600, 697, 16000), 0.05);
+    EXPECT_NE(agent_said().find("Done."), std::string::npos) << agent_said();
 }
 
 TEST_F(FlowSessionTest, KeysStopAtTheTimeoutAndTheElseEdgeIsTaken) {

@@ -2,6 +2,7 @@
 
 #include "scripted_response.hpp"
 
+#include <vox/core/audio/dtmf.hpp>
 #include <vox/core/flow/answer_expectation.hpp>
 #include <vox/core/flow/edge_condition.hpp>
 #include <vox/core/log.hpp>
@@ -228,11 +229,7 @@ void FlowProcessor::apply(const json& actions) {
         }
     }
     if (auto keys = actions.find("press_digits"); keys != actions.end() && keys->is_string())
-        call_.emit({{"type", "error"},
-                    {"code", "flow_press_digits_unsupported"},
-                    {"node_id", node_->id},
-                    {"message", "this transport cannot press keys ('" + keys->get<std::string>() + "' not sent)"},
-                    {"fatal", false}});
+        press(keys->get<std::string>());
     if (actions.value("end_call", false)) {
         after_last_words(After::hang_up);
         return;
@@ -502,6 +499,31 @@ void FlowProcessor::say(const std::string& text) {
     responses_playing_.insert(response.id);
     last_response_ = response.id;
     for (auto& f : response.frames) push(std::move(f));
+}
+
+void FlowProcessor::press(const std::string& keys) {
+    // In-band key tones, as agent audio: they reach the far end over any transport.
+    auto tones = audio::dtmf_tones(keys, call_.setup.sample_rate);
+    if (tones.samples.empty()) return;
+    std::uint64_t id = call_.next_response++;
+    auto make = [&](FrameType type) {
+        auto f = Frame::make(type, call_.turn, pipeline().generation(), call_.now_ns());
+        f.response = id;
+        f.code = "tones";
+        return f;
+    };
+    push(make(FrameType::response_start));
+    const std::size_t per_frame = call_.setup.sample_rate / 50;  // 20 ms, like synthesised speech
+    for (std::size_t at = 0; at < tones.samples.size(); at += per_frame) {
+        auto f = make(FrameType::output_audio);
+        auto end = tones.samples.begin() + static_cast<std::ptrdiff_t>(std::min(at + per_frame, tones.samples.size()));
+        f.audio = std::make_shared<const audio::AudioBuffer>(audio::AudioBuffer{
+            {tones.samples.begin() + static_cast<std::ptrdiff_t>(at), end}, tones.sample_rate, 1});
+        push(std::move(f));
+    }
+    push(make(FrameType::response_end));
+    responses_playing_.insert(id);
+    last_response_ = id;
 }
 
 void FlowProcessor::generate() {

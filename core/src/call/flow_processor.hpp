@@ -76,6 +76,7 @@ private:
     void stay_in_node();
     void finish_flow(const std::string& why);
     void say(const std::string& text);
+    void press(const std::string& keys);
     void generate();
     void after_last_words(After action, std::string target = {});
     void carry_out(After action, const std::string& target);

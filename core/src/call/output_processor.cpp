@@ -32,7 +32,7 @@ void OutputProcessor::process(Frame f) {
     case FrameType::response_start: {
         Response& response = responses_[f.response];
         response.turn = f.turn;
-        response.filler = f.code == "filler";
+        response.filler = f.code == "filler" || f.code == "tones";  // neither is an answer, nor words
         response.transport_context = f.response;
         contexts_[f.response] = f.response;
         break;
@@ -211,7 +211,8 @@ void OutputProcessor::finish(Response& response, bool interrupted, std::uint32_t
     std::int64_t start = response.first_out_ns;
     std::int64_t end = start + static_cast<std::int64_t>(std::min(played_ms, response.total_ms())) * 1'000'000;
     if (!response.filler) call_.add_transcript("agent", response.text, start, end);
-    call_.emit({{"type", "transcript"}, {"role", "agent"}, {"text", response.text}, {"final", true}, {"turn", response.turn}});
+    if (interrupted || !response.text.empty())  // key tones have no words
+        call_.emit({{"type", "transcript"}, {"role", "agent"}, {"text", response.text}, {"final", true}, {"turn", response.turn}});
     call_.emit({{"type", "agent_stop_talking"}, {"turn", response.turn}, {"interrupted", interrupted}});
     call_.last_activity_ns = call_.now_ns();
 }

@@ -106,8 +106,16 @@ void TtsProcessor::process(Frame f) {
         case FrameType::response_end: {
             auto it = responses_.find(f.response);
             if (it == responses_.end()) return;
-            tts_->flush(f.response);
             responses_.erase(it);
+            if (f.code == "tones") {
+                // Key tones come as audio already: nothing was synthesised, the response is complete.
+                auto done = Frame::make(FrameType::output_done, f.turn, f.generation, f.time_ns);
+                done.response = f.response;
+                push(std::move(f));
+                push(std::move(done));
+                return;
+            }
+            tts_->flush(f.response);
             push(std::move(f));
             return;
         }
