@@ -61,8 +61,7 @@ protected:
     }
     // Silence until the agent has finished speaking `count` responses.
     bool wait_spoken(std::size_t count, std::chrono::milliseconds timeout = 15s) {
-        return caller_->silence_until([&] { return events_->of_type("agent_stop_talking").size() >= count; },
-                                      timeout);
+        return caller_->silence_until([&] { return events_->of_type("agent_stop_talking").size() >= count; }, timeout);
     }
     std::vector<std::string> path() const {
         std::vector<std::string> ids;
@@ -95,7 +94,9 @@ TEST_F(FlowSessionTest, KeysCollectedUntilTheTerminatorChooseTheBranchAndTheAgen
     start({{"start_node_id", "pin"},
            {"nodes",
             {node("pin", "collect_digits",
-                  {{"text", "Enter your code, then press hash."}, {"max_digits", 6}, {"terminator", "#"},
+                  {{"text", "Enter your code, then press hash."},
+                   {"max_digits", 6},
+                   {"terminator", "#"},
                    {"variable", "code"}}),
              node("right", "end_call", {{"text", "Welcome back to {{clinic}}."}}),
              node("wrong", "end_call", {{"text", "That code is wrong."}})}},
@@ -117,7 +118,8 @@ TEST_F(FlowSessionTest, KeysCollectedUntilTheTerminatorChooseTheBranchAndTheAgen
     // The goodbye was played out in full before the hang-up.
     EXPECT_NE(agent_said().find("Welcome back to Riverside Clinic."), std::string::npos) << agent_said();
     EXPECT_EQ(transport_->hangup_reason(), "agent_hangup");
-    auto transition = events_->wait_for([](const json& e) { return e["type"] == "node_transition" && e["to_node_id"] == "right"; });
+    auto transition =
+        events_->wait_for([](const json& e) { return e["type"] == "node_transition" && e["to_node_id"] == "right"; });
     ASSERT_TRUE(transition);
     EXPECT_EQ((*transition)["from_node_id"], "pin");
     EXPECT_EQ((*transition)["edge_id"], "ok");
@@ -163,8 +165,7 @@ TEST_F(FlowSessionTest, KeysStopAtTheTimeoutAndTheElseEdgeIsTaken) {
     start({{"start_node_id", "pin"},
            {"nodes",
             {node("pin", "collect_digits", {{"max_digits", 6}, {"timeout_ms", 1000}, {"variable", "code"}}),
-             node("right", "end_call", {{"text", "Welcome."}}),
-             node("wrong", "end_call", {{"text", "Wrong code."}})}},
+             node("right", "end_call", {{"text", "Welcome."}}), node("wrong", "end_call", {{"text", "Wrong code."}})}},
            {"edges",
             {edge("ok", "pin", "right", {{"type", "equation"}, {"expression", "code == 42"}}),
              edge("bad", "pin", "wrong")}}});
@@ -181,8 +182,7 @@ TEST_F(FlowSessionTest, ACallersAnswerIsMatchedByKeywordsAndExtractedIntoVariabl
            {"nodes",
             {node("ask", "conversation", {{"text", "What can I do for you?"}}),
              node("get", "extract_variables",
-                  {{"variables",
-                    {{{"name", "day"}, {"type", "date"}, {"description", "the day"}}}}}),
+                  {{"variables", {{{"name", "day"}, {"type", "date"}, {"description", "the day"}}}}}),
              node("booked", "end_call", {{"text", "See you on {{day}}."}}),
              node("other", "end_call", {{"text", "Goodbye."}})}},
            {"edges",
@@ -203,9 +203,10 @@ TEST_F(FlowSessionTest, ACallersAnswerIsMatchedByKeywordsAndExtractedIntoVariabl
 }
 
 TEST_F(FlowSessionTest, AnAnswerThatLeadsNowhereIsAskedForAgain) {
-    start({{"start_node_id", "ask"},
-           {"nodes", {node("ask", "conversation", {{"text", "Say a colour."}}), node("bye", "end_call", json::object())}},
-           {"edges", {edge("red", "ask", "bye", {{"type", "keyword"}, {"keywords", {"crimson"}}})}}});
+    start(
+        {{"start_node_id", "ask"},
+         {"nodes", {node("ask", "conversation", {{"text", "Say a colour."}}), node("bye", "end_call", json::object())}},
+         {"edges", {edge("red", "ask", "bye", {{"type", "keyword"}, {"keywords", {"crimson"}}})}}});
     ASSERT_TRUE(wait_spoken(1));
     caller_->say(trim_silence(local_.speech("What time do you open tomorrow?")));
     ASSERT_TRUE(wait_spoken(2, 20s));
@@ -218,8 +219,7 @@ TEST_F(FlowSessionTest, AnLlmConditionIsDecidedByTheAgentsLlm) {
     start({{"start_node_id", "ask"},
            {"nodes",
             {node("ask", "conversation", {{"text", "How can I help?"}}),
-             node("book", "end_call", {{"text", "Booking."}}),
-             node("cancel", "end_call", {{"text", "Cancelling."}})}},
+             node("book", "end_call", {{"text", "Booking."}}), node("cancel", "end_call", {{"text", "Cancelling."}})}},
            {"edges",
             {edge("to_book", "ask", "book", {{"type", "llm"}, {"prompt", "The caller wants to book a visit"}}),
              edge("to_cancel", "ask", "cancel", {{"type", "llm"}, {"prompt", "The caller wants to cancel a visit"}})}}},
@@ -241,7 +241,8 @@ TEST_F(FlowSessionTest, AnLlmConditionIsDecidedByTheAgentsLlm) {
 }
 
 TEST_F(FlowSessionTest, AVariableNotFoundOfflineIsExtractedByTheLlm) {
-    local_.llm_server().set_script({.chunks = OpenAiTestServer::content_chunks({"{\"topic\": ", "\"opening hours\"}"})});
+    local_.llm_server().set_script(
+        {.chunks = OpenAiTestServer::content_chunks({"{\"topic\": ", "\"opening hours\"}"})});
     start({{"start_node_id", "ask"},
            {"nodes",
             {node("ask", "conversation", {{"text", "What is your question?"}}),
@@ -284,9 +285,8 @@ TEST_F(FlowSessionTest, AFlowThatRunsOutOfEdgesHandsTheCallToTheLlm) {
     caller_->say(trim_silence(local_.speech("What time do you open tomorrow?")));
     ASSERT_TRUE(wait_spoken(2, 20s));
     EXPECT_NE(agent_said().find("We open at nine tomorrow."), std::string::npos) << agent_said();
-    auto end_of_flow = events_->wait_for([](const json& e) {
-        return e["type"] == "node_transition" && e["condition"] == "end_of_flow";
-    });
+    auto end_of_flow = events_->wait_for(
+        [](const json& e) { return e["type"] == "node_transition" && e["condition"] == "end_of_flow"; });
     EXPECT_TRUE(end_of_flow);
     auto requests = local_.llm_server().received();
     ASSERT_FALSE(requests.empty());
@@ -297,7 +297,13 @@ TEST_F(FlowSessionTest, AFlowThatRunsOutOfEdgesHandsTheCallToTheLlm) {
 
 TEST_F(FlowSessionTest, AFlowWithoutAnLlmHangsUpWhenItRunsOut) {
     start({{"start_node_id", "hello"},
-           {"nodes", {node("hello", "conversation", {{"text", "We are closed today.", }, {"listen", false}})}},
+           {"nodes",
+            {node("hello", "conversation",
+                  {{
+                       "text",
+                       "We are closed today.",
+                   },
+                   {"listen", false}})}},
            {"edges", json::array()}});
     auto result = events_->wait_end(20s);
     ASSERT_TRUE(result);
@@ -321,11 +327,13 @@ TEST_F(FlowSessionTest, AFailedTransferIsReportedAndTheTransferNodesEdgesCarryOn
            {"nodes",
             {node("desk", "transfer_call", {{"to", "+14155550123"}, {"text", "Transferring you now."}}),
              node("sorry", "end_call", {{"text", "The desk is busy."}})}},
-           {"edges", {edge("failed", "desk", "sorry", {{"type", "equation"}, {"expression", "transfer_failed == true"}})}}});
+           {"edges",
+            {edge("failed", "desk", "sorry", {{"type", "equation"}, {"expression", "transfer_failed == true"}})}}});
     auto result = events_->wait_end(25s);
     ASSERT_TRUE(result);
     EXPECT_EQ(path(), (std::vector<std::string>{"desk", "sorry"}));
-    EXPECT_TRUE(events_->wait_for([](const json& e) { return e["type"] == "error" && e["code"] == "transfer_failed"; }));
+    EXPECT_TRUE(
+        events_->wait_for([](const json& e) { return e["type"] == "error" && e["code"] == "transfer_failed"; }));
     EXPECT_EQ(result->disconnection_reason, "agent_hangup");
 }
 

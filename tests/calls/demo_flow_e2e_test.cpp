@@ -33,8 +33,8 @@ protected:
     }
     std::string wav(const std::string& name, const std::string& text) {
         std::string path = (dir_ / name).string();
-        auto made = test::voxctl({"tts", "--provider", "flite", "--settings", R"({"voice":"kal16"})", "--text", text,
-                                  "--out", path});
+        auto made = test::voxctl(
+            {"tts", "--provider", "flite", "--settings", R"({"voice":"kal16"})", "--text", text, "--out", path});
         EXPECT_EQ(made.status, 0) << made.err;
         return path;
     }
@@ -84,8 +84,9 @@ TEST_P(DemoFlowEndToEndTest, ACallerBooksAnAppointmentThroughTheFlowWithNoLlm) {
         two_breaths("phone", "five five five", "one two three four", std::chrono::milliseconds(1200)),
         wav("confirm.wav", "Yes, that's right."),
     };
-    std::vector<std::string> args = {"call", "--url", "http://127.0.0.1:" + std::to_string(voxd->port()),
-                                     "--api-key", test::kTestApiKey, "--agent", demo["id"], "--json"};
+    std::vector<std::string> args = {"call",      "--url",           "http://127.0.0.1:" + std::to_string(voxd->port()),
+                                     "--api-key", test::kTestApiKey, "--agent",
+                                     demo["id"],  "--json"};
     for (const auto& path : says) {
         args.push_back("--say");
         args.push_back(path);

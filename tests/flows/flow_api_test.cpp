@@ -68,21 +68,26 @@ TEST_P(FlowValidationTest, ConfigProblemsPointIntoTheNodeAndNameIt) {
 
 TEST_P(FlowValidationTest, EdgeConditionsAreCheckedAndTheirProblemsNameTheEdge) {
     std::string id = create_agent("Bad conditions")["id"];
-    Json flow = flow_with({{{"id", "ask"}, {"type", "conversation"}, {"config", {{"text", "Yes or no?"}, {"expect", {{"type", "yes_no"}}}}}},
+    Json flow = flow_with({{{"id", "ask"},
+                            {"type", "conversation"},
+                            {"config", {{"text", "Yes or no?"}, {"expect", {{"type", "yes_no"}}}}}},
                            {{"id", "bye"}, {"type", "end_call"}}});
-    flow["edges"] = {{{"source", "ask"}, {"target", "bye"}, {"condition", {{"type", "equation"}, {"expression", "day =="}}}},
-                     {{"source", "ask"}, {"target", "bye"}, {"condition", {{"type", "keyword"}, {"intent", "maybe"}}}},
-                     {{"source", "ask"}, {"target", "bye"}, {"condition", {{"type", "llm"}}}},
-                     {{"source", "ask"}, {"target", "bye"}, {"condition", {{"type", "keyword"}, {"intent", "yes"}}}}};
+    flow["edges"] = {
+        {{"source", "ask"}, {"target", "bye"}, {"condition", {{"type", "equation"}, {"expression", "day =="}}}},
+        {{"source", "ask"}, {"target", "bye"}, {"condition", {{"type", "keyword"}, {"intent", "maybe"}}}},
+        {{"source", "ask"}, {"target", "bye"}, {"condition", {{"type", "llm"}}}},
+        {{"source", "ask"}, {"target", "bye"}, {"condition", {{"type", "keyword"}, {"intent", "yes"}}}}};
     auto reply = api->put("/api/agents/" + id + "/flow", flow);
     ASSERT_PROBLEM(reply, 422, "validation_failed");
-    EXPECT_EQ(error_fields(reply), (std::vector<std::string>{"/edges/0/condition/expression", "/edges/1/condition/intent",
-                                                             "/edges/2/condition/prompt"}))
+    EXPECT_EQ(error_fields(reply), (std::vector<std::string>{"/edges/0/condition/expression",
+                                                             "/edges/1/condition/intent", "/edges/2/condition/prompt"}))
         << reply.body;
     std::string message = error_for(reply, "/edges/0/condition/expression")["message"];
     EXPECT_EQ(message.rfind("edge ask -> bye: the expression does not parse at position 6", 0), 0U) << message;
     // Sound conditions and an expected answer are stored as sent.
-    flow["edges"] = {flow["edges"][3], {{"source", "ask"}, {"target", "bye"}, {"condition", {{"type", "equation"}, {"expression", "x exists"}}}}};
+    flow["edges"] = {
+        flow["edges"][3],
+        {{"source", "ask"}, {"target", "bye"}, {"condition", {{"type", "equation"}, {"expression", "x exists"}}}}};
     auto stored = api->put("/api/agents/" + id + "/flow", flow);
     ASSERT_EQ(stored.status, 200) << stored.describe();
     EXPECT_EQ(stored.json()["edges"], flow["edges"]);
@@ -93,12 +98,14 @@ TEST_P(FlowValidationTest, AnExpectedAnswerIsCheckedByTheConversationNode) {
     std::string id = create_agent("Bad expect")["id"];
     auto reply = api->put(
         "/api/agents/" + id + "/flow",
-        flow_with({{{"id", "ask"},
-                    {"type", "conversation"},
-                    {"config", {{"text", "Your number?"}, {"expect", {{"type", "digits"}, {"min_digits", 9}, {"max_digits", 4}}}}}},
-                   {{"id", "pick"},
-                    {"type", "conversation"},
-                    {"config", {{"text", "Which?"}, {"expect", {{"type", "choice"}}}}}}}));
+        flow_with(
+            {{{"id", "ask"},
+              {"type", "conversation"},
+              {"config",
+               {{"text", "Your number?"}, {"expect", {{"type", "digits"}, {"min_digits", 9}, {"max_digits", 4}}}}}},
+             {{"id", "pick"},
+              {"type", "conversation"},
+              {"config", {{"text", "Which?"}, {"expect", {{"type", "choice"}}}}}}}));
     ASSERT_PROBLEM(reply, 422, "validation_failed");
     EXPECT_EQ(error_fields(reply),
               (std::vector<std::string>{"/nodes/0/config/expect/max_digits", "/nodes/1/config/expect/choices"}))

@@ -1,8 +1,6 @@
 // CallSession: assembles a call's pipeline (input -> stt -> llm -> tts ->
 // output), runs it on a strand of the CallRuntime, and watches the call as a
 // whole on a 100 ms tick: maximum duration, inactivity, dead air.
-#include <vox/core/call/call_session.hpp>
-
 #include "call_context.hpp"
 #include "flow_processor.hpp"
 #include "input_processor.hpp"
@@ -12,6 +10,7 @@
 #include "tts_processor.hpp"
 #include "voice_detector.hpp"
 
+#include <vox/core/call/call_session.hpp>
 #include <vox/core/flow/flow_graph.hpp>
 #include <vox/core/host_services.hpp>
 #include <vox/core/log.hpp>
@@ -34,8 +33,8 @@ using pipeline::FrameType;
 constexpr auto kTick = 100ms;
 
 bool counts_as_completed(const std::string& reason) {
-    static const std::set<std::string> completed = {"user_hangup", "agent_hangup", "api_hangup", "inactivity",
-                                                    "max_duration_reached", "call_transfer"};
+    static const std::set<std::string> completed = {"user_hangup", "agent_hangup",         "api_hangup",
+                                                    "inactivity",  "max_duration_reached", "call_transfer"};
     return completed.contains(reason);
 }
 // Reasons where the caller's side is already gone: do not hang up on it.
@@ -59,8 +58,8 @@ public:
         call_.start_ns = call_.now_ns();
         call_.last_activity_ns = call_.start_ns;
         const auto& agent = call_.setup.agent;
-        settings_ = agent.contains("settings") && agent["settings"].is_object() ? agent["settings"]
-                                                                                 : nlohmann::json::object();
+        settings_ =
+            agent.contains("settings") && agent["settings"].is_object() ? agent["settings"] : nlohmann::json::object();
         call_.conversation =
             Conversation(substitute_variables(agent.value("system_prompt", std::string()), call_.setup.variables));
         call_.emit = [this](nlohmann::json event) { emit(std::move(event)); };
@@ -69,13 +68,14 @@ public:
 
     void build() {
         pipeline_.set_owner(weak_from_this());
-        vad_ = detail::make_voice_detector(call_.setup.providers.vad, call_.setup.vad_settings,
-                                           call_.setup.sample_rate);
+        vad_ =
+            detail::make_voice_detector(call_.setup.providers.vad, call_.setup.vad_settings, call_.setup.sample_rate);
         pipeline_.add(std::make_unique<detail::InputProcessor>(call_, vad_.detector,
                                                                TurnSettings::from_agent_settings(settings_)));
         stt_ = &pipeline_.add(std::make_unique<detail::SttProcessor>(call_));
         // Throws std::invalid_argument for a flow that cannot run (the API checks flows when they are saved).
-        auto graph = flow::FlowGraph::from_json(call_.setup.flow.is_object() ? call_.setup.flow : nlohmann::json::object());
+        auto graph =
+            flow::FlowGraph::from_json(call_.setup.flow.is_object() ? call_.setup.flow : nlohmann::json::object());
         if (!graph.empty()) {
             flow_index_ = pipeline_.size();
             flow_ = &pipeline_.add(std::make_unique<detail::FlowProcessor>(call_, std::move(graph), blocking_));
@@ -99,9 +99,8 @@ public:
             self->emit({{"type", "call_started"},
                         {"agent_id", self->call_.setup.agent.value("id", std::string())},
                         {"sample_rate", self->call_.setup.sample_rate}});
-            std::string greeting =
-                substitute_variables(self->call_.setup.agent.value("begin_message", std::string()),
-                                     self->call_.setup.variables);
+            std::string greeting = substitute_variables(self->call_.setup.agent.value("begin_message", std::string()),
+                                                        self->call_.setup.variables);
             if (self->flow_)
                 self->flow_->start();  // the start node speaks first
             else if (self->settings_.value("speak_first", true) && !greeting.empty())
@@ -206,7 +205,8 @@ private:
         if (owed == 0 || call_.agent_audible) return;
         const CallSetup& setup = call_.setup;
         if (now - owed >= static_cast<std::int64_t>(setup.dead_air_end_ms) * 1'000'000) {
-            emit({{"type", "error"}, {"code", "dead_air"}, {"message", "no answer could be produced"}, {"fatal", true}});
+            emit(
+                {{"type", "error"}, {"code", "dead_air"}, {"message", "no answer could be produced"}, {"fatal", true}});
             finish("dead_air");
             return;
         }
@@ -243,7 +243,9 @@ private:
         result.duration_seconds = static_cast<double>(call_.now_ns() - call_.start_ns) / 1e9;
         result.transcript = std::move(call_.transcript);
         std::stable_sort(result.transcript.begin(), result.transcript.end(),
-                         [](const nlohmann::json& a, const nlohmann::json& b) { return a["start"].get<double>() < b["start"].get<double>(); });
+                         [](const nlohmann::json& a, const nlohmann::json& b) {
+                             return a["start"].get<double>() < b["start"].get<double>();
+                         });
         result.latency = call_.latency.to_json();
         result.mean_e2e_latency_ms = call_.latency.mean("e2e");
         result.turns = call_.latency.count("e2e");
@@ -290,7 +292,8 @@ void CallTransport::transfer(std::string_view) {
 std::shared_ptr<CallSession> CallSession::create(CallRuntime& runtime, CallSetup setup,
                                                  std::shared_ptr<CallTransport> transport,
                                                  std::shared_ptr<CallObserver> observer) {
-    auto session = std::make_shared<CallSessionImpl>(runtime, std::move(setup), std::move(transport), std::move(observer));
+    auto session =
+        std::make_shared<CallSessionImpl>(runtime, std::move(setup), std::move(transport), std::move(observer));
     session->build();
     return session;
 }

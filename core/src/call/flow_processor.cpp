@@ -212,7 +212,8 @@ void FlowProcessor::apply(const json& actions) {
         }
     // Values the node could not find offline: the agent's LLM, when it has one, reads them from the conversation.
     if (auto missing = actions.find("missing"); missing != actions.end() && extract_with_llm(*missing)) return;
-    if (auto text = actions.find("say"); text != actions.end() && text->is_string() && !text->get<std::string>().empty()) {
+    if (auto text = actions.find("say");
+        text != actions.end() && text->is_string() && !text->get<std::string>().empty()) {
         node_said_ = text->get<std::string>();
         say(node_said_);
     }
@@ -371,7 +372,10 @@ void FlowProcessor::follow_edges() {
                     route_generation_ = router_->ask(call_.conversation, llm_conditions);
                     route_deadline_ns_ = call_.now_ns() + kRouteTimeoutNs;
                 } catch (const ProviderError& error) {
-                    call_.emit({{"type", "error"}, {"code", "flow_route_failed"}, {"message", error.what()}, {"fatal", false}});
+                    call_.emit({{"type", "error"},
+                                {"code", "flow_route_failed"},
+                                {"message", error.what()},
+                                {"fatal", false}});
                     route_decided_ = true;
                     route_choice_.reset();
                     follow_edges();
@@ -472,8 +476,7 @@ void FlowProcessor::stay_in_node() {
 }
 
 void FlowProcessor::finish_flow(const std::string& why) {
-    if (!why.empty())
-        call_.emit({{"type", "error"}, {"code", "flow_no_edge"}, {"message", why}, {"fatal", false}});
+    if (!why.empty()) call_.emit({{"type", "error"}, {"code", "flow_no_edge"}, {"message", why}, {"fatal", false}});
     call_.emit({{"type", "node_transition"},
                 {"from_node_id", node_->id},
                 {"to_node_id", nullptr},
@@ -517,8 +520,8 @@ void FlowProcessor::press(const std::string& keys) {
     for (std::size_t at = 0; at < tones.samples.size(); at += per_frame) {
         auto f = make(FrameType::output_audio);
         auto end = tones.samples.begin() + static_cast<std::ptrdiff_t>(std::min(at + per_frame, tones.samples.size()));
-        f.audio = std::make_shared<const audio::AudioBuffer>(audio::AudioBuffer{
-            {tones.samples.begin() + static_cast<std::ptrdiff_t>(at), end}, tones.sample_rate, 1});
+        f.audio = std::make_shared<const audio::AudioBuffer>(
+            audio::AudioBuffer{{tones.samples.begin() + static_cast<std::ptrdiff_t>(at), end}, tones.sample_rate, 1});
         push(std::move(f));
     }
     push(make(FrameType::response_end));

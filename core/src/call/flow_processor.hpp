@@ -98,20 +98,20 @@ private:
 
     const flow::FlowNode* node_ = nullptr;  // the current node (null: the flow is over)
     bool first_step_ = true;
-    std::uint64_t step_id_ = 0;       // the step whose result is awaited (0: none)
-    bool listening_ = false;          // waiting for the caller's answer
-    bool node_listened_ = false;      // the current node took an answer (it may ask again)
-    std::string node_said_;           // what the node said, to ask again
-    nlohmann::json expect_;           // the answer the node expects (null: any)
+    std::uint64_t step_id_ = 0;   // the step whose result is awaited (0: none)
+    bool listening_ = false;      // waiting for the caller's answer
+    bool node_listened_ = false;  // the current node took an answer (it may ask again)
+    std::string node_said_;       // what the node said, to ask again
+    nlohmann::json expect_;       // the answer the node expects (null: any)
     bool grammar_set_ = false;
-    std::string pending_answer_;      // an answer not yet complete (digits so far)
+    std::string pending_answer_;  // an answer not yet complete (digits so far)
     std::int64_t answer_deadline_ns_ = 0;
     bool collecting_keys_ = false;
     std::int64_t key_timeout_ns_ = 0;
     std::int64_t last_key_ns_ = 0;
-    std::string pending_keys_;        // pressed while a step was running
-    std::string last_user_text_;      // the caller's latest words (keyword conditions)
-    int moves_without_caller_ = 0;    // loop guard
+    std::string pending_keys_;      // pressed while a step was running
+    std::string last_user_text_;    // the caller's latest words (keyword conditions)
+    int moves_without_caller_ = 0;  // loop guard
 
     enum class Asking { edges, extraction };
     Asking asking_ = Asking::edges;       // what the LLM request in flight is for

@@ -24,10 +24,11 @@ FlowRouter::FlowRouter(const Provider& llm, nlohmann::json agent, Deliver delive
         deliver(std::move(f));
     };
     llm_ = std::make_unique<LlmClient>(
-        llm, LlmCallbacks{.on_token = [send](std::uint64_t g, std::string_view text) { send("route_token", g, text); },
-                          .on_tool_call = {},
-                          .on_done = [send](std::uint64_t g, std::string_view reason) { send("route_done", g, reason); },
-                          .on_error = [send](std::uint64_t g, const ProviderError& e) { send("route_error", g, e.what()); }});
+        llm, LlmCallbacks{
+                 .on_token = [send](std::uint64_t g, std::string_view text) { send("route_token", g, text); },
+                 .on_tool_call = {},
+                 .on_done = [send](std::uint64_t g, std::string_view reason) { send("route_done", g, reason); },
+                 .on_error = [send](std::uint64_t g, const ProviderError& e) { send("route_error", g, e.what()); }});
 }
 
 FlowRouter::~FlowRouter() = default;
@@ -49,11 +50,11 @@ std::string transcript_of(const Conversation& conversation) {
 }
 
 nlohmann::json chat(const nlohmann::json& agent, const char* instructions, std::string question, int max_tokens) {
-    nlohmann::json request = {{"messages",
-                               {{{"role", "system"}, {"content", instructions}},
-                                {{"role", "user"}, {"content", std::move(question)}}}},
-                              {"temperature", 0},
-                              {"max_tokens", max_tokens}};
+    nlohmann::json request = {
+        {"messages",
+         {{{"role", "system"}, {"content", instructions}}, {{"role", "user"}, {"content", std::move(question)}}}},
+        {"temperature", 0},
+        {"max_tokens", max_tokens}};
     if (agent.contains("model") && agent["model"].is_string()) request["model"] = agent["model"];
     return request;
 }
@@ -67,8 +68,7 @@ constexpr const char* kExtractInstructions =
 nlohmann::json FlowRouter::request(const nlohmann::json& agent, const Conversation& conversation,
                                    const std::vector<std::string>& conditions) {
     std::string question = "Conversation:\n" + transcript_of(conversation) + "\nConditions:\n";
-    for (std::size_t i = 0; i < conditions.size(); ++i)
-        question += std::to_string(i + 1) + ". " + conditions[i] + "\n";
+    for (std::size_t i = 0; i < conditions.size(); ++i) question += std::to_string(i + 1) + ". " + conditions[i] + "\n";
     question += "\nThe number of the first true condition, or 0:";
     return chat(agent, kRouterInstructions, std::move(question), 5);
 }
@@ -77,7 +77,8 @@ nlohmann::json FlowRouter::extraction_request(const nlohmann::json& agent, const
                                               const nlohmann::json& variables) {
     std::string question = "Conversation:\n" + transcript_of(conversation) + "\nVariables:\n";
     for (const auto& variable : variables) {
-        question += "- " + variable.value("name", std::string()) + " (" + variable.value("type", std::string("string")) +
+        question += "- " + variable.value("name", std::string()) + " (" +
+                    variable.value("type", std::string("string")) +
                     "): " + variable.value("description", std::string());
         if (variable.contains("choices")) question += "; one of " + variable["choices"].dump();
         question += "\n";

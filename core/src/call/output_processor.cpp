@@ -48,7 +48,10 @@ void OutputProcessor::process(Frame f) {
             // What the agent is about to say, growing clause by clause (the final
             // transcript, at the end, is what was heard).
             if (!it->second.filler)
-                call_.emit({{"type", "transcript"}, {"role", "agent"}, {"text", it->second.text}, {"final", false},
+                call_.emit({{"type", "transcript"},
+                            {"role", "agent"},
+                            {"text", it->second.text},
+                            {"final", false},
                             {"turn", it->second.turn}});
         }
         break;
@@ -120,9 +123,9 @@ void OutputProcessor::resume_after_backchannel() {
         response.playing_since_ns = now;
         std::size_t from = static_cast<std::size_t>(response.played_ms) * response.sample_rate / 1000;
         if (from < response.audio.size())
-            call_.transport->play(response.transport_context,
-                                  audio::AudioView{std::span<const std::int16_t>(response.audio).subspan(from),
-                                                   response.sample_rate, 1});
+            call_.transport->play(
+                response.transport_context,
+                audio::AudioView{std::span<const std::int16_t>(response.audio).subspan(from), response.sample_rate, 1});
     }
 }
 
@@ -156,7 +159,8 @@ void OutputProcessor::report_latency(std::uint64_t turn) {
     double e2e = CallContext::ms_between(t.speech_end, t.first_audio_out);
     double stt = CallContext::ms_between(t.speech_end, t.stt_final);
     double llm = CallContext::ms_between(t.llm_start, t.llm_first_token);
-    double tts = CallContext::ms_between(t.tts_first_text, t.tts_first_audio != 0 ? t.tts_first_audio : t.first_audio_out);
+    double tts =
+        CallContext::ms_between(t.tts_first_text, t.tts_first_audio != 0 ? t.tts_first_audio : t.first_audio_out);
     nlohmann::json event = {{"type", "metrics"}, {"turn", turn}};
     auto add = [&](const char* stage, const char* field, double value) {
         if (value < 0) return;
@@ -192,9 +196,9 @@ void OutputProcessor::finish_if_played(std::map<std::uint64_t, Response>::iterat
 void OutputProcessor::tick(std::int64_t now_ns) {
     for (auto it = responses_.begin(); it != responses_.end();) {
         Response& r = it->second;
-        bool played_by_clock =
-            r.first_out_ns != 0 && !r.paused &&
-            r.context_base_ms * 1'000'000LL + (now_ns - r.playing_since_ns) >= r.total_ms() * 1'000'000LL + kPlayoutSlackNs;
+        bool played_by_clock = r.first_out_ns != 0 && !r.paused &&
+                               r.context_base_ms * 1'000'000LL + (now_ns - r.playing_since_ns) >=
+                                   r.total_ms() * 1'000'000LL + kPlayoutSlackNs;
         if (r.synthesis_done && played_by_clock) {
             finish(r, false, r.total_ms());
             std::uint64_t id = it->first;
@@ -212,7 +216,11 @@ void OutputProcessor::finish(Response& response, bool interrupted, std::uint32_t
     std::int64_t end = start + static_cast<std::int64_t>(std::min(played_ms, response.total_ms())) * 1'000'000;
     if (!response.filler) call_.add_transcript("agent", response.text, start, end);
     if (interrupted || !response.text.empty())  // key tones have no words
-        call_.emit({{"type", "transcript"}, {"role", "agent"}, {"text", response.text}, {"final", true}, {"turn", response.turn}});
+        call_.emit({{"type", "transcript"},
+                    {"role", "agent"},
+                    {"text", response.text},
+                    {"final", true},
+                    {"turn", response.turn}});
     call_.emit({{"type", "agent_stop_talking"}, {"turn", response.turn}, {"interrupted", interrupted}});
     call_.last_activity_ns = call_.now_ns();
 }

@@ -15,22 +15,21 @@ void SttProcessor::open() {
     std::size_t self = index();
     stt_ = std::make_unique<SttClient>(
         *call_.setup.providers.stt,
-        SttCallbacks{
-            .on_transcript =
-                [&pipe, self, now = call_.now_ns](const SttTranscript& t) {
-                    auto frame = Frame::make(FrameType::transcript, 0, 0, now());
-                    frame.text = t.text;
-                    frame.is_final = t.is_final;
-                    frame.code = "provider";
-                    pipe.inject(self, std::move(frame));
-                },
-            .on_error =
-                [&pipe, self, now = call_.now_ns](const ProviderError& error) {
-                    auto frame = Frame::make(FrameType::error, 0, 0, now());
-                    frame.code = "stt";
-                    frame.text = error.what();
-                    pipe.inject(self, std::move(frame));
-                }},
+        SttCallbacks{.on_transcript =
+                         [&pipe, self, now = call_.now_ns](const SttTranscript& t) {
+                             auto frame = Frame::make(FrameType::transcript, 0, 0, now());
+                             frame.text = t.text;
+                             frame.is_final = t.is_final;
+                             frame.code = "provider";
+                             pipe.inject(self, std::move(frame));
+                         },
+                     .on_error =
+                         [&pipe, self, now = call_.now_ns](const ProviderError& error) {
+                             auto frame = Frame::make(FrameType::error, 0, 0, now());
+                             frame.code = "stt";
+                             frame.text = error.what();
+                             pipe.inject(self, std::move(frame));
+                         }},
         SttOptions{.settings = call_.setup.stt_settings, .input_sample_rate = call_.setup.sample_rate});
 }
 
@@ -139,7 +138,8 @@ void SttProcessor::on_transcript(Frame frame) {
         std::string partial = frame.text;
         for (auto it = segments_.rbegin(); it != segments_.rend(); ++it) partial = *it + " " + partial;
         if (!frame.text.empty())
-            call_.emit({{"type", "transcript"}, {"role", "user"}, {"text", partial}, {"final", false}, {"turn", turn_}});
+            call_.emit(
+                {{"type", "transcript"}, {"role", "user"}, {"text", partial}, {"final", false}, {"turn", turn_}});
         return;
     }
     if (awaiting_finals_ > 0) --awaiting_finals_;

@@ -31,39 +31,38 @@ void TtsProcessor::open() {
     generations_ = generations;
     tts_ = std::make_unique<TtsClient>(
         *call_.setup.providers.tts,
-        TtsCallbacks{
-            .on_audio =
-                [&pipe, next, now, generations](std::uint64_t context, const audio::AudioView& audio) {
-                    auto f = Frame::make(FrameType::output_audio, 0, generations->get(context), now());
-                    f.response = context;
-                    f.audio = std::make_shared<const audio::AudioBuffer>(audio::AudioBuffer{
-                        {audio.samples.begin(), audio.samples.end()}, audio.sample_rate, audio.channels});
-                    pipe.inject(next, std::move(f));
-                },
-            .on_word =
-                [&pipe, next, now, generations](std::uint64_t context, std::string_view word, std::uint32_t start_ms,
-                                                std::uint32_t) {
-                    auto f = Frame::make(FrameType::response_text, 0, generations->get(context), now());
-                    f.response = context;
-                    f.code = "word";
-                    f.text = word;
-                    f.ms = start_ms;
-                    pipe.inject(next, std::move(f));
-                },
-            .on_done =
-                [&pipe, next, now, generations](std::uint64_t context) {
-                    auto f = Frame::make(FrameType::output_done, 0, generations->get(context), now());
-                    f.response = context;
-                    pipe.inject(next, std::move(f));
-                },
-            .on_error =
-                [&pipe, self, now, generations](std::uint64_t context, const ProviderError& error) {
-                    auto f = Frame::make(FrameType::error, 0, generations->get(context), now());
-                    f.response = context;
-                    f.code = "tts";
-                    f.text = error.what();
-                    pipe.inject(self, std::move(f));
-                }},
+        TtsCallbacks{.on_audio =
+                         [&pipe, next, now, generations](std::uint64_t context, const audio::AudioView& audio) {
+                             auto f = Frame::make(FrameType::output_audio, 0, generations->get(context), now());
+                             f.response = context;
+                             f.audio = std::make_shared<const audio::AudioBuffer>(audio::AudioBuffer{
+                                 {audio.samples.begin(), audio.samples.end()}, audio.sample_rate, audio.channels});
+                             pipe.inject(next, std::move(f));
+                         },
+                     .on_word =
+                         [&pipe, next, now, generations](std::uint64_t context, std::string_view word,
+                                                         std::uint32_t start_ms, std::uint32_t) {
+                             auto f = Frame::make(FrameType::response_text, 0, generations->get(context), now());
+                             f.response = context;
+                             f.code = "word";
+                             f.text = word;
+                             f.ms = start_ms;
+                             pipe.inject(next, std::move(f));
+                         },
+                     .on_done =
+                         [&pipe, next, now, generations](std::uint64_t context) {
+                             auto f = Frame::make(FrameType::output_done, 0, generations->get(context), now());
+                             f.response = context;
+                             pipe.inject(next, std::move(f));
+                         },
+                     .on_error =
+                         [&pipe, self, now, generations](std::uint64_t context, const ProviderError& error) {
+                             auto f = Frame::make(FrameType::error, 0, generations->get(context), now());
+                             f.response = context;
+                             f.code = "tts";
+                             f.text = error.what();
+                             pipe.inject(self, std::move(f));
+                         }},
         TtsOptions{.settings = call_.setup.tts_settings, .output_sample_rate = call_.setup.sample_rate});
 }
 

@@ -6,9 +6,9 @@
 namespace vox::flow {
 
 std::string spoken_digits(const std::string& text) {
-    static const std::map<std::string, char> words = {
-        {"zero", '0'}, {"oh", '0'},  {"o", '0'},    {"one", '1'},   {"two", '2'}, {"three", '3'},
-        {"four", '4'}, {"five", '5'}, {"six", '6'}, {"seven", '7'}, {"eight", '8'}, {"nine", '9'}};
+    static const std::map<std::string, char> words = {{"zero", '0'}, {"oh", '0'},    {"o", '0'},     {"one", '1'},
+                                                      {"two", '2'},  {"three", '3'}, {"four", '4'},  {"five", '5'},
+                                                      {"six", '6'},  {"seven", '7'}, {"eight", '8'}, {"nine", '9'}};
     std::string digits;
     std::string word;
     for (char c : text + " ") {

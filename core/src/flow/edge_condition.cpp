@@ -159,9 +159,7 @@ bool condition_holds(const json& condition, const json& variables, const std::st
     switch (condition_kind(condition)) {
     case ConditionKind::always: return true;
     case ConditionKind::llm: return false;
-    case ConditionKind::equation:
-        try {
-            return Equation::parse(condition.value("expression", "")).holds(variables);
+    case ConditionKind::equation: try { return Equation::parse(condition.value("expression", "")).holds(variables);
         } catch (const EquationError&) {
             return false;  // checked when the flow was saved
         }

@@ -12,9 +12,9 @@ using nlohmann::json;
 struct Equation::Node {
     enum class Kind { literal, variable, compare, exists, all, any, negate };
     Kind kind = Kind::literal;
-    json value;            // literal
-    std::string name;      // variable
-    std::string op;        // compare
+    json value;        // literal
+    std::string name;  // variable
+    std::string op;    // compare
     std::shared_ptr<const Node> left, right;
 };
 
@@ -50,7 +50,8 @@ std::vector<Token> tokenize(const std::string& text) {
                 if (text[i] == '\\' && i + 1 < text.size()) ++i;
                 value += text[i++];
             }
-            if (i >= text.size()) throw EquationError("a string is not closed (missing " + std::string(1, c) + ")", start);
+            if (i >= text.size())
+                throw EquationError("a string is not closed (missing " + std::string(1, c) + ")", start);
             ++i;
             tokens.push_back({Token::Kind::string, value, start});
         } else if (text.compare(i, 2, "{{") == 0) {
@@ -133,7 +134,8 @@ private:
 
     NodePtr comparison() {
         if (take_op("!")) {
-            if (peek().kind != Token::Kind::open) throw EquationError("! applies to a (parenthesised) expression", peek().at);
+            if (peek().kind != Token::Kind::open)
+                throw EquationError("! applies to a (parenthesised) expression", peek().at);
             auto node = std::make_shared<Node>();
             node->kind = Node::Kind::negate;
             node->left = group();
@@ -155,9 +157,9 @@ private:
         else if (next.kind == Token::Kind::word && next.text == "contains")
             op = take().text;
         else
-            throw EquationError("expected a comparison (==, !=, >, >=, <, <=, contains) or exists after '" +
-                                    describe(*left) + "'",
-                                next.at);
+            throw EquationError(
+                "expected a comparison (==, !=, >, >=, <, <=, contains) or exists after '" + describe(*left) + "'",
+                next.at);
         return binary(Node::Kind::compare, left, operand(), op);
     }
 
@@ -202,7 +204,9 @@ private:
         }
     }
 
-    static std::string describe(const Node& node) { return node.kind == Node::Kind::variable ? node.name : node.value.dump(); }
+    static std::string describe(const Node& node) {
+        return node.kind == Node::Kind::variable ? node.name : node.value.dump();
+    }
 
     std::vector<Token> tokens_;
     std::size_t at_ = 0;
@@ -245,7 +249,8 @@ std::string as_text(const json& value) {
 bool compare(const std::string& op, const json& left, const json& right) {
     if (op == "contains") {
         if (left.is_array())
-            return std::any_of(left.begin(), left.end(), [&](const json& item) { return as_text(item) == as_text(right); });
+            return std::any_of(left.begin(), left.end(),
+                               [&](const json& item) { return as_text(item) == as_text(right); });
         return as_text(left).find(as_text(right)) != std::string::npos;
     }
     auto a = as_number(left);
@@ -274,7 +279,8 @@ bool evaluate(const Node& node, const json& variables) {
         json value = lookup(variables, node.name);
         return !value.is_null() && !(value.is_string() && value.get_ref<const std::string&>().empty());
     }
-    case Node::Kind::compare: return compare(node.op, value_of(*node.left, variables), value_of(*node.right, variables));
+    case Node::Kind::compare:
+        return compare(node.op, value_of(*node.left, variables), value_of(*node.right, variables));
     default: return false;  // a bare value is not a condition (the parser does not produce one)
     }
 }

@@ -43,7 +43,8 @@ void TransportCall::transfer(std::string_view to) {
     vox_error err = empty_error();
     vox_status status = vtable_.transfer(call_, request.c_str(), &err);
     if (status != VOX_OK)
-        throw ProviderError(status, "transport", err.message[0] != '\0' ? err.message : "the transport refused the transfer");
+        throw ProviderError(status, "transport",
+                            err.message[0] != '\0' ? err.message : "the transport refused the transfer");
 }
 
 void TransportCall::send_event(const std::string& event_json) {

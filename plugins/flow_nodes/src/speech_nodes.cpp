@@ -68,7 +68,8 @@ void validate_expect(const json& config, Problems& problems) {
     } else if (type && *type == "choice") {
         local.add("/choices", "a choice answer needs its choices");
     }
-    for (const auto& problem : local.list()) problems.add("/expect" + problem["field"].get<std::string>(), problem["message"]);
+    for (const auto& problem : local.list())
+        problems.add("/expect" + problem["field"].get<std::string>(), problem["message"]);
 }
 
 void validate_conversation(const json& config, Problems& problems) {
