@@ -3,75 +3,14 @@
 // equation edge reads into it. The API is a local Poco HTTP server that takes
 // its time; the rest are the real local providers.
 #include "call_test_support.hpp"
+#include "slots_api.hpp"
 
 #include <vox/core/call/call_runtime.hpp>
-
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
-
-#include <atomic>
 
 namespace vox::test {
 namespace {
 
 using json = nlohmann::json;
-
-// Answers GET /slots?day=... with the free slots, after `delay`.
-class SlotsApi {
-public:
-    explicit SlotsApi(std::chrono::milliseconds delay)
-        : socket_(Poco::Net::SocketAddress("127.0.0.1", 0)),
-          server_(new Factory(*this, delay), socket_, new Poco::Net::HTTPServerParams) {
-        server_.start();
-    }
-    ~SlotsApi() { server_.stopAll(true); }
-    std::string url(const std::string& path) const {
-        return "http://127.0.0.1:" + std::to_string(socket_.address().port()) + path;
-    }
-    std::string last_uri() const {
-        std::lock_guard lock(mutex_);
-        return last_uri_;
-    }
-
-private:
-    class Handler : public Poco::Net::HTTPRequestHandler {
-    public:
-        Handler(SlotsApi& api, std::chrono::milliseconds delay) : api_(api), delay_(delay) {}
-        void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
-            {
-                std::lock_guard lock(api_.mutex_);
-                api_.last_uri_ = request.getURI();
-            }
-            std::this_thread::sleep_for(delay_);
-            response.setContentType("application/json");
-            response.send() << R"({"day": "tuesday", "slots": ["9am", "2pm"]})";
-        }
-
-    private:
-        SlotsApi& api_;
-        std::chrono::milliseconds delay_;
-    };
-    class Factory : public Poco::Net::HTTPRequestHandlerFactory {
-    public:
-        Factory(SlotsApi& api, std::chrono::milliseconds delay) : api_(api), delay_(delay) {}
-        Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-            return new Handler(api_, delay_);
-        }
-
-    private:
-        SlotsApi& api_;
-        std::chrono::milliseconds delay_;
-    };
-
-    Poco::Net::ServerSocket socket_;
-    Poco::Net::HTTPServer server_;
-    mutable std::mutex mutex_;
-    std::string last_uri_;
-};
 
 TEST(FlowFunctionCall, TheWaitingMessagePlaysWhileTheApiAnswersAndItsJsonChoosesTheBranch) {
     LocalProviders local;

@@ -12,6 +12,7 @@
 
 #include <istream>
 #include <iterator>
+#include <deque>
 #include <ostream>
 
 namespace vox::test {
@@ -22,6 +23,7 @@ struct OpenAiTestServer::State {
     std::condition_variable stop_cv;
     bool stopping = false;
     Script script;
+    std::deque<Script> queued;  // used once each, before `script`
     std::vector<std::string> models = {"gpt-4o-mini", "gpt-4o", "llama-3.1-8b-instant"};
     int models_status = 200;
     std::vector<Received> received;
@@ -97,7 +99,12 @@ public:
         {
             std::lock_guard lock(state_->mutex);
             state_->received.push_back(received);
-            script = state_->script;
+            if (!state_->queued.empty()) {
+                script = std::move(state_->queued.front());
+                state_->queued.pop_front();
+            } else {
+                script = state_->script;
+            }
         }
         if (received.authorization != "Bearer " + state_->api_key) {
             // Like OpenAI: the message shows a masked key, never the whole one.
@@ -240,6 +247,11 @@ std::string OpenAiTestServer::base_url() const { return "http://127.0.0.1:" + st
 void OpenAiTestServer::set_script(Script script) {
     std::lock_guard lock(state_->mutex);
     state_->script = std::move(script);
+}
+
+void OpenAiTestServer::queue_scripts(std::vector<Script> scripts) {
+    std::lock_guard lock(state_->mutex);
+    for (auto& script : scripts) state_->queued.push_back(std::move(script));
 }
 
 void OpenAiTestServer::set_models(std::vector<std::string> models, int status) {

@@ -57,6 +57,8 @@ public:
     const std::string& api_key() const { return api_key_; }
 
     void set_script(Script script);
+    // Scripts for the next requests, one each in order; then set_script's again.
+    void queue_scripts(std::vector<Script> scripts);
     void set_models(std::vector<std::string> models, int status = 200);
 
     std::vector<Received> received() const;

@@ -56,6 +56,8 @@ struct CallContext {
     // Asks the STT to recognise against a grammar ({} = free speech); the
     // flow's expected answers. False when the STT provider has no grammars.
     std::function<bool(const nlohmann::json& grammar)> set_grammar;
+    // Runs work that may block (an HTTP request) off the call's strand.
+    std::function<void(std::function<void()>)> run_blocking;
 
     double seconds(std::int64_t ns) const { return static_cast<double>(ns - start_ns) / 1e9; }
     static double ms_between(std::int64_t from, std::int64_t to) {

@@ -79,10 +79,14 @@ public:
         if (!graph.empty()) {
             flow_index_ = pipeline_.size();
             flow_ = &pipeline_.add(std::make_unique<detail::FlowProcessor>(call_, std::move(graph), blocking_));
-            call_.response_over = [this](std::uint64_t response) { flow_->on_response_over(response); };
             call_.set_grammar = [this](const nlohmann::json& grammar) { return stt_->set_grammar(grammar); };
         }
         llm_ = &pipeline_.add(std::make_unique<detail::LlmProcessor>(call_));
+        call_.response_over = [this](std::uint64_t response) {
+            if (flow_) flow_->on_response_over(response);
+            llm_->on_response_over(response);
+        };
+        call_.run_blocking = [this](std::function<void()> work) { boost::asio::post(blocking_, std::move(work)); };
         tts_ = &pipeline_.add(std::make_unique<detail::TtsProcessor>(call_));
         output_ = &pipeline_.add(std::make_unique<detail::OutputProcessor>(call_));
         stt_->open();

@@ -67,9 +67,9 @@ std::string heard_prefix(const std::string& text, const std::vector<TimedWord>& 
     return out;
 }
 
-void Conversation::add_user(std::string text) { turns_.push_back({"user", std::move(text), 0}); }
+void Conversation::add_user(std::string text) { turns_.push_back({"user", std::move(text), 0, nullptr, {}}); }
 
-void Conversation::begin_agent(std::uint64_t response) { turns_.push_back({"assistant", {}, response}); }
+void Conversation::begin_agent(std::uint64_t response) { turns_.push_back({"assistant", {}, response, nullptr, {}}); }
 
 Conversation::Turn* Conversation::find_agent(std::uint64_t response) {
     for (auto it = turns_.rbegin(); it != turns_.rend(); ++it)
@@ -98,12 +98,31 @@ std::string Conversation::agent_text(std::uint64_t response) const {
     return turn == nullptr ? std::string() : turn->text;
 }
 
+void Conversation::add_tool_calls(std::uint64_t response, nlohmann::json tool_calls) {
+    if (Turn* turn = find_agent(response)) turn->tool_calls = std::move(tool_calls);
+}
+
+void Conversation::add_tool_result(std::string tool_call_id, std::string content) {
+    turns_.push_back({"tool", std::move(content), 0, nullptr, std::move(tool_call_id)});
+}
+
 nlohmann::json Conversation::messages() const {
     nlohmann::json messages = nlohmann::json::array();
     if (!system_prompt_.empty()) messages.push_back({{"role", "system"}, {"content", system_prompt_}});
     for (const Turn& turn : turns_) {
-        if (turn.text.empty()) continue;
-        messages.push_back({{"role", turn.role}, {"content", turn.text}});
+        if (turn.role == "tool") {
+            messages.push_back({{"role", "tool"}, {"tool_call_id", turn.tool_call_id}, {"content", turn.text}});
+            continue;
+        }
+        bool calls = turn.tool_calls.is_array() && !turn.tool_calls.empty();
+        if (turn.text.empty() && !calls) continue;
+        nlohmann::json message = {{"role", turn.role}, {"content", turn.text}};
+        if (calls) {
+            // A tool call's turn keeps its calls even when a barge-in cut its words.
+            if (turn.text.empty()) message["content"] = nullptr;
+            message["tool_calls"] = turn.tool_calls;
+        }
+        messages.push_back(std::move(message));
     }
     return messages;
 }

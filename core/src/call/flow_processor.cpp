@@ -37,11 +37,6 @@ const char* condition_name(const json& condition) {
 }
 }  // namespace
 
-void FlowProcessor::Inbox::deliver(Frame frame) {
-    std::lock_guard lock(mutex);
-    if (open && pipeline != nullptr) pipeline->inject(index, std::move(frame));
-}
-
 FlowProcessor::FlowProcessor(CallContext& call, flow::FlowGraph graph, boost::asio::any_io_executor blocking)
     : FrameProcessor("flow"), call_(call), graph_(std::move(graph)), blocking_(std::move(blocking)) {
     base_prompt_ = call_.conversation.system_prompt();
@@ -52,21 +47,14 @@ FlowProcessor::FlowProcessor(CallContext& call, flow::FlowGraph graph, boost::as
 FlowProcessor::~FlowProcessor() { close(); }
 
 void FlowProcessor::open() {
-    {
-        std::lock_guard lock(inbox_->mutex);
-        inbox_->pipeline = &pipeline();
-        inbox_->index = index();
-    }
+    inbox_->open(pipeline(), index());
     if (call_.setup.providers.llm != nullptr)
         router_ = std::make_unique<FlowRouter>(*call_.setup.providers.llm, call_.setup.agent,
                                                [inbox = inbox_](Frame f) { inbox->deliver(std::move(f)); });
 }
 
 void FlowProcessor::close() noexcept {
-    {
-        std::lock_guard lock(inbox_->mutex);
-        inbox_->open = false;
-    }
+    inbox_->close();
     router_.reset();  // waits for its callbacks
 }
 

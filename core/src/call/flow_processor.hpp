@@ -16,6 +16,7 @@
 
 #include "call_context.hpp"
 #include "flow_router.hpp"
+#include "stage_inbox.hpp"
 
 #include <vox/core/flow/flow_graph.hpp>
 #include <vox/core/pipeline/frame_processor.hpp>
@@ -52,15 +53,6 @@ public:
 
 private:
     enum class After { nothing, hang_up, transfer };
-    // Where step results come back: closed at close() so a step finishing
-    // after the call cannot reach a pipeline that is gone.
-    struct Inbox {
-        std::mutex mutex;
-        pipeline::Pipeline* pipeline = nullptr;
-        std::size_t index = 0;
-        bool open = true;
-        void deliver(pipeline::Frame frame);
-    };
 
     void enter(const std::string& node_id, const flow::FlowEdge* via);
     void request_step(const std::string& user_text, const std::string& dtmf);
@@ -88,7 +80,7 @@ private:
     CallContext& call_;
     flow::FlowGraph graph_;
     boost::asio::any_io_executor blocking_;
-    std::shared_ptr<Inbox> inbox_ = std::make_shared<Inbox>();
+    std::shared_ptr<StageInbox> inbox_ = std::make_shared<StageInbox>();  // step results come back here
     std::unique_ptr<FlowRouter> router_;
     std::string base_prompt_;  // the agent's system prompt
 

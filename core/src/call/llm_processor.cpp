@@ -1,4 +1,5 @@
 #include "llm_processor.hpp"
+
 #include "scripted_response.hpp"
 
 #include <vox/core/log.hpp>
@@ -17,6 +18,8 @@ LlmProcessor::LlmProcessor(CallContext& call) : FrameProcessor("llm"), call_(cal
 
 void LlmProcessor::open() {
     if (call_.setup.providers.llm == nullptr) return;
+    tools_ = agent_tools(call_.setup.agent);
+    inbox_->open(pipeline(), index());
     // Every callback becomes a frame on this stage, carrying the provider's
     // generation id in `response`; the strand compares it with the running one,
     // so tokens of a cancelled request die there.
@@ -28,23 +31,28 @@ void LlmProcessor::open() {
         f.text = text;
         pipe.inject(self, std::move(f));
     };
-    llm_ = std::make_unique<LlmClient>(*call_.setup.providers.llm,
-                                       LlmCallbacks{.on_token =
-                                                        [inject](std::uint64_t generation, std::string_view text) {
-                                                            inject(FrameType::response_text, "token", generation, text);
-                                                        },
-                                                    .on_tool_call = {},
-                                                    .on_done =
-                                                        [inject](std::uint64_t generation, std::string_view reason) {
-                                                            inject(FrameType::response_end, "llm", generation, reason);
-                                                        },
-                                                    .on_error =
-                                                        [inject](std::uint64_t generation, const ProviderError& error) {
-                                                            inject(FrameType::error, "llm", generation, error.what());
-                                                        }});
+    llm_ = std::make_unique<LlmClient>(
+        *call_.setup.providers.llm,
+        LlmCallbacks{
+            .on_token = [inject](
+                            std::uint64_t generation,
+                            std::string_view text) { inject(FrameType::response_text, "token", generation, text); },
+            .on_tool_call =
+                [inject](std::uint64_t generation, const LlmToolCall& call) {
+                    nlohmann::json called = {{"id", call.id}, {"name", call.name}, {"arguments", call.arguments_json}};
+                    inject(FrameType::response_text, "tool_call", generation, called.dump());
+                },
+            .on_done = [inject](
+                           std::uint64_t generation,
+                           std::string_view reason) { inject(FrameType::response_end, "llm", generation, reason); },
+            .on_error =
+                [inject](std::uint64_t generation, const ProviderError& error) {
+                    inject(FrameType::error, "llm", generation, error.what());
+                }});
 }
 
 void LlmProcessor::close() noexcept {
+    inbox_->close();
     cancel_generation();
     llm_.reset();  // waits for the cancelled generations to end
 }
@@ -69,6 +77,7 @@ void LlmProcessor::process(Frame f) {
             cancel_generation();
             response_ = 0;
         }
+        abandon_tools();  // the caller moved on: tool results still out are not waited for
         if (!from_flow) call_.conversation.add_user(f.text);
         call_.answer_owed_since = f.time_ns;
         start_response(f.turn);
@@ -78,6 +87,17 @@ void LlmProcessor::process(Frame f) {
     case FrameType::response_text:
         if (f.code == "token") {
             on_token(std::move(f));
+            return;
+        }
+        if (f.code == "tool_call") {
+            on_tool_call(f);
+            return;
+        }
+        push(std::move(f));
+        return;
+    case FrameType::flow_result:
+        if (f.code == "tool_result") {
+            on_tool_result(f);
             return;
         }
         push(std::move(f));
@@ -99,6 +119,8 @@ void LlmProcessor::process(Frame f) {
     case FrameType::interruption:
         cancel_generation();
         splitter_.reset();
+        tool_calls_.clear();
+        keep_call_after_interruption();
         response_ = 0;
         push(std::move(f));
         return;
@@ -130,6 +152,8 @@ void LlmProcessor::ask(std::uint64_t turn) {
                               {"temperature", settings.value("temperature", 0.7)},
                               {"max_tokens", settings.value("max_tokens", 256)}};
     if (agent.contains("model") && agent["model"].is_string()) request["model"] = agent["model"];
+    if (!tools_.empty()) request["tools"] = openai_tools(tools_);
+    tool_calls_.clear();
     call_.turns[turn].llm_start = call_.now_ns();
     ++attempts_;
     try {
@@ -167,7 +191,8 @@ void LlmProcessor::on_done(Frame f) {
         push(std::move(out));
     }
     push(frame(FrameType::response_end));
-    response_ = 0;
+    std::uint64_t response = std::exchange(response_, 0);
+    if (!tool_calls_.empty()) use_tools(response);
 }
 
 void LlmProcessor::on_error(Frame f) {

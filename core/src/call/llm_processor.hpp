@@ -5,14 +5,18 @@
 // the generation they were asked in, so a barge-in drops them.
 #pragma once
 
+#include "agent_tools.hpp"
 #include "call_context.hpp"
+#include "stage_inbox.hpp"
 
 #include <vox/core/pipeline/frame_processor.hpp>
 #include <vox/core/providers/llm_client.hpp>
 #include <vox/core/text/clause_splitter.hpp>
 
+#include <map>
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace vox::call::detail {
 
@@ -31,6 +35,9 @@ public:
     // A generation that has spoken and then sends nothing for `stall_ms` is
     // cut: what was said stands, the response ends (periodic, from the session).
     void cut_if_stalled(std::int64_t now_ns, std::uint32_t stall_ms);
+    // Agent response `response` is over: a hang-up or transfer the LLM asked
+    // for (its end_call / transfer_call tools) happens after its last words.
+    void on_response_over(std::uint64_t response);
 
 private:
     void start_response(std::uint64_t turn);
@@ -39,10 +46,27 @@ private:
     void on_done(pipeline::Frame frame);
     void on_error(pipeline::Frame frame);
     void cancel_generation();
+    void on_tool_call(const pipeline::Frame& frame);
+    // The generation ended having called tools: hang up, transfer, or run http tools.
+    void use_tools(std::uint64_t response);
+    void run_http_tools(const std::vector<nlohmann::json>& calls);
+    void on_tool_result(const pipeline::Frame& frame);
+    void transfer(const std::string& to, const std::string& tool_call_id);
+    void abandon_tools();
+    void keep_call_after_interruption();
     pipeline::Frame frame(pipeline::FrameType type) const;
 
     CallContext& call_;
     std::unique_ptr<LlmClient> llm_;
+    std::vector<AgentTool> tools_;
+    std::vector<nlohmann::json> tool_calls_;            // called by the running generation, OpenAI shape
+    std::map<std::string, std::string> tools_pending_;  // http tool calls out, id -> name
+    std::uint64_t tool_round_ = 0;                      // results of an older round are dropped
+    std::shared_ptr<StageInbox> inbox_ = std::make_shared<StageInbox>();  // http tool results
+    enum class After { nothing, hang_up, transfer };
+    After after_ = After::nothing;
+    std::uint64_t after_response_ = 0;
+    std::string after_target_, after_tool_call_;
     text::ClauseSplitter splitter_{{.min_words = 4, .max_chars = 200}};
     std::optional<std::uint64_t> generation_;  // the provider's id of the running generation
     std::uint64_t response_ = 0;               // the response being generated (0: none)

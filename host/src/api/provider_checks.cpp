@@ -22,7 +22,9 @@ nlohmann::json names_of(const PluginRegistry& plugins, ProviderKind kind) {
 }
 
 nlohmann::json problem(std::string field, std::string message, nlohmann::json allowed) {
-    return {{"field", std::move(field)}, {"message", std::move(message)}, {"allowed", std::move(allowed)}};
+    nlohmann::json item = {{"field", std::move(field)}, {"message", std::move(message)}};
+    if (!allowed.is_null()) item["allowed"] = std::move(allowed);
+    return item;
 }
 
 // The provider an agent uses for `kind`: its own choice, else the default.
@@ -65,6 +67,40 @@ std::vector<std::string> provider_models(const Provider& provider) {
     return models;
 }
 
+namespace {
+// What the schema cannot say about agent.tools: unique names, what each type needs.
+void check_agent_tools(const nlohmann::json& agent, const PluginRegistry& plugins, nlohmann::json& problems) {
+    auto tools = agent.find("tools");
+    if (tools == agent.end() || !tools->is_array()) return;
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < tools->size(); ++i) {
+        const auto& tool = (*tools)[i];
+        std::string at = "/tools/" + std::to_string(i);
+        std::string type = tool.value("type", "");
+        std::string name = tool.value("name", type == "http" ? std::string() : type);
+        if (name.empty())
+            problems.push_back(
+                problem(at + "/name", "an http tool needs a name (the function name the LLM sees)", nullptr));
+        else if (!names.insert(name).second)
+            problems.push_back(problem(at + "/name", "tool name '" + name + "' is used twice", nullptr));
+        if (type == "transfer_call" && !tool.contains("to"))
+            problems.push_back(problem(at + "/to", "a transfer_call tool needs `to`: a number or sip: URI", nullptr));
+        if (type != "http") {
+            for (const char* key : {"url", "method", "headers", "parameters", "timeout_ms"})
+                if (tool.contains(key))
+                    problems.push_back(problem(at + "/" + key, std::string(key) + " belongs to http tools", nullptr));
+            continue;
+        }
+        std::string url = tool.value("url", "");
+        if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+            problems.push_back(problem(at + "/url", "an http tool needs an http:// or https:// url", nullptr));
+        if (plugins.find(ProviderKind::flow_node, "function") == nullptr)
+            problems.push_back(problem(
+                at + "/type", "http tools run on the flow_node.function provider, which is not loaded", nullptr));
+    }
+}
+}  // namespace
+
 nlohmann::json check_agent_providers(nlohmann::json& agent, const PluginRegistry& plugins,
                                      const AgentDefaults& defaults) {
     nlohmann::json problems = nlohmann::json::array();
@@ -92,8 +128,8 @@ nlohmann::json check_agent_providers(nlohmann::json& agent, const PluginRegistry
             else if (!voices.empty())
                 agent["voice"] = voices.front();
         } else if (std::find(voices.begin(), voices.end(), voice) == voices.end()) {
-            problems.push_back(problem("/voice", "voice '" + voice + "' is not offered by tts provider '" + tts->name + "'",
-                                       voices));
+            problems.push_back(
+                problem("/voice", "voice '" + voice + "' is not offered by tts provider '" + tts->name + "'", voices));
         }
         std::string language = text_field(agent, "language");
         if (!languages.empty() && languages.count(language) == 0)
@@ -115,12 +151,13 @@ nlohmann::json check_agent_providers(nlohmann::json& agent, const PluginRegistry
         } else {
             auto models = provider_models(*llm);
             if (std::find(models.begin(), models.end(), model->get<std::string>()) == models.end())
-                problems.push_back(problem("/model",
-                                           "model '" + model->get<std::string>() + "' is not offered by llm provider '" +
-                                               llm->name + "'",
-                                           nlohmann::json(models)));
+                problems.push_back(problem(
+                    "/model",
+                    "model '" + model->get<std::string>() + "' is not offered by llm provider '" + llm->name + "'",
+                    nlohmann::json(models)));
         }
     }
+    check_agent_tools(agent, plugins, problems);
     return problems;
 }
 

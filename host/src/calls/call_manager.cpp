@@ -375,6 +375,7 @@ void CallManager::open_session(const std::shared_ptr<ActiveCall>& call) {
     setup.vad_settings = call->providers.vad_settings;
     setup.flow = call->flow;
     setup.flow_node_types = call->providers.flow_node_types;
+    setup.http_tool_runner = call->providers.http_tool_runner;
     std::weak_ptr<ActiveCall> weak = call;
     auto observer = std::make_shared<ManagerObserver>(
         weak, [this](const auto& c, const json& event) { on_session_event(c, event); },

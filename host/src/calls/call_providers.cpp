@@ -52,6 +52,15 @@ ResolvedProviders resolve_call_providers(const json& agent, const json& flow, co
     } catch (const CallRefusal&) {
         if (!has_flow) throw;
     }
+    if (auto tools = agent.find("tools"); tools != agent.end() && tools->is_array())
+        for (const auto& tool : *tools)
+            if (tool.value("type", "") == "http") {
+                resolved.http_tool_runner = plugins.find(ProviderKind::flow_node, "function");
+                if (resolved.http_tool_runner == nullptr)
+                    throw CallRefusal(CallRefusalKind::provider_unavailable,
+                                      "the agent's http tools need flow_node.function, which is not loaded",
+                                      {{"provider", "flow_node.function"}});
+            }
     if (has_flow)
         for (const auto& node : flow["nodes"]) {
             std::string type = text_field(node, "type");

@@ -24,6 +24,7 @@ struct ResolvedProviders {
     nlohmann::json vad_settings = nlohmann::json::object();
     // The flow_node provider of each node type of the agent's flow.
     std::map<std::string, const Provider*> flow_node_types;
+    const Provider* http_tool_runner = nullptr;  // flow_node.function, for agents with http tools
 };
 
 // Throws CallRefusal (provider_unavailable, naming the provider) when the

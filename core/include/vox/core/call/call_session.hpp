@@ -75,6 +75,9 @@ struct CallSetup {
     nlohmann::json flow;
     // The flow_node provider of each node type the flow uses, by type name.
     std::map<std::string, const Provider*> flow_node_types;
+    // Runs the agent's http tools (agent.tools): the builtin flow_node.function
+    // provider; null when the agent has none.
+    const Provider* http_tool_runner = nullptr;
     // A caller answer the flow expects in full (all the digits of a phone
     // number) is waited for this long after a pause before it is taken as it is.
     std::uint32_t answer_wait_ms = 3000;

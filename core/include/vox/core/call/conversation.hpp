@@ -38,6 +38,11 @@ public:
     void append_agent(std::uint64_t response, std::string_view text);
     void truncate_agent(std::uint64_t response, std::string heard);
     std::string agent_text(std::uint64_t response) const;
+    // Function calling: the agent turn of `response` called `tool_calls`
+    // (OpenAI shape [{"id","type":"function","function":{"name","arguments"}}]),
+    // and a tool answered `tool_call_id` with `content`.
+    void add_tool_calls(std::uint64_t response, nlohmann::json tool_calls);
+    void add_tool_result(std::string tool_call_id, std::string content);
 
     // OpenAI-style messages: system first, then the turns (empty agent turns left out).
     nlohmann::json messages() const;
@@ -45,9 +50,11 @@ public:
 
 private:
     struct Turn {
-        std::string role;  // "user" / "assistant"
+        std::string role;  // "user" / "assistant" / "tool"
         std::string text;
         std::uint64_t response = 0;
+        nlohmann::json tool_calls = nullptr;  // an assistant turn that called tools
+        std::string tool_call_id;             // a tool's answer
     };
     Turn* find_agent(std::uint64_t response);
     const Turn* find_agent(std::uint64_t response) const;
