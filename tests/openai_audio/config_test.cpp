@@ -3,6 +3,7 @@
 #include "plugin_fixture.hpp"
 
 #include <cstdlib>
+#include <set>
 
 namespace vox::test {
 namespace {
@@ -16,8 +17,9 @@ struct LoadResult {
 
 // Loads the plugin with the given per-provider settings; the registry lives in `registry`.
 LoadResult load_with(HostServices& host, std::unique_ptr<PluginRegistry>& registry, const nlohmann::json& stt,
-                     const nlohmann::json& tts) {
+                     const nlohmann::json& tts, std::set<std::string> disabled = {}) {
     RegistryOptions options;
+    options.disabled = std::move(disabled);
     options.settings_for = [stt, tts](const std::string& key) {
         return key == "stt.openai" ? stt : key == "tts.openai" ? tts : nlohmann::json::object();
     };
@@ -52,6 +54,22 @@ TEST(OpenAiAudioConfig, ALocalHttpServerNeedsNoKey) {
     EXPECT_TRUE(result.loaded) << result.reason;
     EXPECT_NE(result.stt, nullptr);
     EXPECT_NE(result.tts, nullptr);
+}
+
+TEST(OpenAiAudioConfig, ALocalSttServerAloneNeedsNoKeyWhenTtsIsSwitchedOff) {
+    ::unsetenv("OPENAI_API_KEY");
+    ::unsetenv("OPENAI_BASE_URL");
+    HostServices host;
+    std::unique_ptr<PluginRegistry> registry;
+    auto result =
+        load_with(host, registry, {{"base_url", "http://127.0.0.1:8080/v1"}}, nlohmann::json::object(), {"tts.openai"});
+    EXPECT_TRUE(result.loaded) << result.reason;
+    EXPECT_NE(result.stt, nullptr);
+    EXPECT_EQ(result.tts, nullptr);
+    // Switched on, the same tts.openai (cloud, no key) refuses the plugin.
+    auto both = load_with(host, registry, {{"base_url", "http://127.0.0.1:8080/v1"}}, nlohmann::json::object());
+    EXPECT_FALSE(both.loaded);
+    EXPECT_NE(both.reason.find("tts.openai: no API key"), std::string::npos) << both.reason;
 }
 
 TEST(OpenAiAudioConfig, TheKeyAndAddressMayComeFromTheEnvironment) {

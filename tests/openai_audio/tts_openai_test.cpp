@@ -149,6 +149,21 @@ TEST_F(TtsOpenAi, ASlowFirstByteIsATimeout) {
     EXPECT_EQ(server_.received().size(), 1u);
 }
 
+TEST_F(TtsOpenAi, AStreamThatStallsIsATimeout) {
+    load({{"read_timeout_ms", 200}});
+    server_.set_script({.samples = 9600, .chunks = 3, .chunk_delay = 3s});
+    TtsRecorder out;
+    RawTtsSession session(*tts_, out);
+    ASSERT_EQ(session.push_text(1, "This answer stalls."), VOX_OK);
+    ASSERT_EQ(session.flush(1), VOX_OK);
+    ASSERT_TRUE(out.wait_end(1, 2s));
+    auto result = out.snapshot(1);
+    ASSERT_EQ(result.errors.size(), 1u);
+    EXPECT_EQ(result.errors[0].code, VOX_ERR_TIMEOUT);
+    EXPECT_NE(result.errors[0].message.find("read_timeout_ms"), std::string::npos) << result.errors[0].message;
+    EXPECT_FALSE(result.samples.empty());
+}
+
 TEST_F(TtsOpenAi, AConnectionDroppedMidStreamIsUnavailableAndNotRetried) {
     server_.set_script({.samples = 9600, .chunks = 4, .chunk_delay = 20ms, .drop_after = 2});
     TtsRecorder out;

@@ -131,6 +131,12 @@ Config parse_provider_config(std::string_view config_json, const std::string& pr
     return config;
 }
 
+bool provider_enabled(std::string_view config_json, const std::string& provider_key) {
+    auto document = nlohmann::json::parse(config_json, nullptr, false);
+    if (document.is_discarded() || !document.is_object()) return true;  // parse_provider_config reports it
+    return document.contains(provider_key) || (!document.contains("stt.openai") && !document.contains("tts.openai"));
+}
+
 Config apply_session_settings(const Config& config, std::string_view settings_json) {
     Config session = config;
     if (settings_json.find_first_not_of(" \t\r\n") == std::string_view::npos) return session;

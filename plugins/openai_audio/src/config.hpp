@@ -31,6 +31,12 @@ struct Config {
 // for an https:// server without a key.
 Config parse_provider_config(std::string_view config_json, const std::string& provider_key);
 
+// False when voxd switched `provider_key` off ([plugin] disabled): voxd then
+// leaves its key out of a config that names the other provider. A provider
+// that is off needs no API key, so a local whisper server for stt.openai
+// alone does not need a key for tts.openai.
+bool provider_enabled(std::string_view config_json, const std::string& provider_key);
+
 // A session's settings (JSON per the provider's schema) over the provider's config.
 Config apply_session_settings(const Config& config, std::string_view settings_json);
 

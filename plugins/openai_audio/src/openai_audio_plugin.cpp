@@ -46,11 +46,18 @@ private:
     Config config_;
 };
 
+// The config of a provider voxd switched off is not checked (it is never
+// opened): its key rule must not refuse the other provider with it.
+Config config_for(std::string_view config_json, const std::string& provider_key) {
+    if (provider_enabled(config_json, provider_key)) return parse_provider_config(config_json, provider_key);
+    Config off;
+    off.provider_key = provider_key;
+    return off;
+}
+
 struct OpenAiAudioPlugin : sdk::Plugin {
     OpenAiAudioPlugin(sdk::Host host, std::string_view config_json)
-        : Plugin(host),
-          stt(parse_provider_config(config_json, "stt.openai")),
-          tts(parse_provider_config(config_json, "tts.openai")) {}
+        : Plugin(host), stt(config_for(config_json, "stt.openai")), tts(config_for(config_json, "tts.openai")) {}
     OpenAiStt stt;
     OpenAiTts tts;
 };

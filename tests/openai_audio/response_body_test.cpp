@@ -1,0 +1,74 @@
+// The plugin's strict response body and sentence splitter, tested directly:
+// a complete answer ends cleanly, a truncated one is an error.
+#include "response_body.hpp"
+
+#include "sentence_splitter.hpp"
+
+#include <Poco/Net/NetException.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+namespace vox::openai_audio {
+namespace {
+
+// A connection that yields `wire` in pieces of at most `piece` bytes, then ends.
+ResponseBody::RawRead connection(std::string wire, std::size_t piece = 3) {
+    auto at = std::make_shared<std::size_t>(0);
+    return [wire = std::move(wire), piece, at](char* buffer, std::streamsize length) {
+        std::size_t n = std::min({piece, static_cast<std::size_t>(length), wire.size() - *at});
+        std::memcpy(buffer, wire.data() + *at, n);
+        *at += n;
+        return static_cast<int>(n);
+    };
+}
+
+std::string read_all(ResponseBody& body) {
+    std::istream in(&body);
+    in.exceptions(std::ios::badbit);
+    std::string text;
+    char buffer[4];
+    while (in.read(buffer, sizeof buffer).gcount() > 0) text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    return text;
+}
+
+TEST(ResponseBody, DecodesACompleteChunkedAnswer) {
+    ResponseBody body(connection("5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\n\r\n"), ResponseBody::Framing::chunked);
+    EXPECT_EQ(read_all(body), "hello, world");
+}
+
+TEST(ResponseBody, AChunkedAnswerWithoutItsLastChunkIsAnError) {
+    ResponseBody between(connection("5\r\nhello\r\n"), ResponseBody::Framing::chunked);
+    EXPECT_THROW(read_all(between), Poco::Net::MessageException);
+    ResponseBody inside(connection("5\r\nhel"), ResponseBody::Framing::chunked);
+    EXPECT_THROW(read_all(inside), Poco::Net::MessageException);
+}
+
+TEST(ResponseBody, ChecksTheContentLength) {
+    ResponseBody complete(connection("abcdef"), ResponseBody::Framing::content_length, 6);
+    EXPECT_EQ(read_all(complete), "abcdef");
+    ResponseBody short_body(connection("abc"), ResponseBody::Framing::content_length, 6);
+    EXPECT_THROW(read_all(short_body), Poco::Net::MessageException);
+}
+
+TEST(ResponseBody, WithoutFramingReadsToTheClose) {
+    ResponseBody body(connection("to the end"), ResponseBody::Framing::until_close);
+    EXPECT_EQ(read_all(body), "to the end");
+}
+
+TEST(SentenceSplitter, CutsAtSentenceEndsButNotAtAbbreviationsOrNumbers) {
+    SentenceSplitter splitter;
+    EXPECT_TRUE(splitter.push("Dr. Smith paid 3.5 dollars").empty());
+    auto sentences = splitter.push(". Then he left! Why");
+    ASSERT_EQ(sentences.size(), 2u);
+    EXPECT_EQ(sentences[0], "Dr. Smith paid 3.5 dollars.");
+    EXPECT_EQ(sentences[1], "Then he left!");
+    EXPECT_EQ(splitter.finish(), "Why");
+    EXPECT_FALSE(has_speech(" ... "));
+    EXPECT_TRUE(has_speech("Ja."));
+}
+
+}  // namespace
+}  // namespace vox::openai_audio
