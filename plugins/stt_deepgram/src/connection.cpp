@@ -18,6 +18,8 @@
 namespace vox::deepgram {
 namespace {
 
+constexpr std::chrono::milliseconds kFrameReadTimeout{200};
+
 Poco::Timespan span(std::chrono::milliseconds ms) {
     return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
 }
@@ -60,6 +62,8 @@ Connection::Connection(const std::string& url, const std::string& api_key, std::
         if (!api_key.empty()) request.set("Authorization", "Token " + api_key);
         socket_ = std::make_unique<Poco::Net::WebSocket>(*http_, request, response);
         socket_->setSendTimeout(span(connect_timeout));
+        // Reads start only when data is there; a frame's rest follows at once.
+        socket_->setReceiveTimeout(span(kFrameReadTimeout));
         socket_->setMaxPayloadSize(1 << 20);
     } catch (const Poco::Net::WebSocketException& e) {
         auto status = static_cast<int>(response.getStatus());
@@ -84,41 +88,63 @@ Connection::Connection(const std::string& url, const std::string& api_key, std::
 Connection::~Connection() = default;
 
 void Connection::send_text(std::string_view text) {
-    std::lock_guard lock(send_mutex_);
+    std::lock_guard lock(io_mutex_);
     socket_->sendFrame(text.data(), static_cast<int>(text.size()), Poco::Net::WebSocket::FRAME_TEXT);
 }
 
 void Connection::send_binary(const void* data, std::size_t size) {
-    std::lock_guard lock(send_mutex_);
+    std::lock_guard lock(io_mutex_);
     socket_->sendFrame(data, static_cast<int>(size), Poco::Net::WebSocket::FRAME_BINARY);
 }
 
 void Connection::send_close() {
     try {
-        std::lock_guard lock(send_mutex_);
+        std::lock_guard lock(io_mutex_);
         socket_->shutdown(Poco::Net::WebSocket::WS_NORMAL_CLOSE);
     } catch (...) {  // the peer may be gone already
     }
 }
 
 Connection::Frame Connection::receive(std::chrono::milliseconds timeout) {
-    socket_->setReceiveTimeout(span(timeout));
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    bool readable = false;
     for (;;) {
-        int flags = 0;
-        int size = 0;
+        {
+            // A TLS connection must not read and write at once (one OpenSSL
+            // object): read under the lock, but only once data is there.
+            std::lock_guard lock(io_mutex_);
+            if (readable || socket_->available() > 0) {
+                int flags = 0;
+                int size = 0;
+                try {
+                    buffer_.resize(0);
+                    size = socket_->receiveFrame(buffer_, flags);
+                } catch (const Poco::TimeoutException&) {
+                    // Bytes that were no frame (a TLS session ticket): poll again.
+                    readable = false;
+                    continue;
+                } catch (const Poco::Exception&) {
+                    return {Kind::ended, {}};
+                }
+                readable = false;
+                int opcode = flags & Poco::Net::WebSocket::FRAME_OP_BITMASK;
+                std::string payload(buffer_.begin(), static_cast<std::size_t>(size));
+                if (opcode == Poco::Net::WebSocket::FRAME_OP_CLOSE) return {Kind::close, std::move(payload)};
+                if (size == 0 && flags == 0) return {Kind::ended, {}};  // end of stream
+                if (opcode == Poco::Net::WebSocket::FRAME_OP_TEXT) return {Kind::text, std::move(payload)};
+                continue;  // pings, pongs, binary: not for us
+            }
+        }
+        auto remaining =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (remaining.count() <= 0) return {Kind::timeout, {}};
         try {
-            buffer_.resize(0);
-            size = socket_->receiveFrame(buffer_, flags);
-        } catch (const Poco::TimeoutException&) {
-            return {Kind::timeout, {}};
+            // Waiting needs no lock: poll looks at the descriptor only.
+            readable = socket_->poll(span(remaining), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR);
         } catch (const Poco::Exception&) {
             return {Kind::ended, {}};
         }
-        int opcode = flags & Poco::Net::WebSocket::FRAME_OP_BITMASK;
-        std::string payload(buffer_.begin(), static_cast<std::size_t>(size));
-        if (opcode == Poco::Net::WebSocket::FRAME_OP_CLOSE) return {Kind::close, std::move(payload)};
-        if (size == 0 && flags == 0) return {Kind::ended, {}};  // end of stream
-        if (opcode == Poco::Net::WebSocket::FRAME_OP_TEXT) return {Kind::text, std::move(payload)};
+        if (!readable) return {Kind::timeout, {}};
     }
 }
 

@@ -1,7 +1,9 @@
 // One WebSocket to Deepgram's /v1/listen: the handshake (with the key in the
 // Authorization header), text and binary frames out, frames in. Sending and
-// receiving may run on two threads at once (one each); interrupt() wakes a
-// blocked receive from any thread.
+// receiving may run on two threads at once (one each): the socket itself is
+// used by one at a time (OpenSSL forbids concurrent use of a TLS connection),
+// the receiver waiting for data without the lock. interrupt() wakes a blocked
+// receive from any thread.
 #pragma once
 
 #include <vox/sdk/error.hpp>
@@ -61,7 +63,7 @@ public:
 private:
     std::unique_ptr<Poco::Net::HTTPClientSession> http_;
     std::unique_ptr<Poco::Net::WebSocket> socket_;
-    std::mutex send_mutex_;  // frames must not interleave
+    std::mutex io_mutex_;  // one socket operation at a time
     Poco::Buffer<char> buffer_{0};
 };
 
