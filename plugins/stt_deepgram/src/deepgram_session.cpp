@@ -29,7 +29,7 @@ constexpr std::uint64_t kReplaySeconds = 30;
 constexpr double kFinalSlackSeconds = 0.05;
 
 struct Outgoing {
-    enum class Type { audio, finalize, close_stream } type;
+    enum class Type { audio, finalize, close_stream, keepalive } type;
     std::string bytes;  // audio: PCM16 little-endian
 };
 
@@ -387,10 +387,12 @@ struct DeepgramSession::State {
                 continue;
             }
             std::shared_ptr<Connection> current = connection;
-            Outgoing item =
-                queue.empty() ? Outgoing{Outgoing::Type::finalize, std::string(kKeepAlive)} : std::move(queue.front());
-            bool keepalive = queue.empty();
-            if (!keepalive) queue.pop_front();
+            // Nothing queued here means the keepalive is due.
+            Outgoing item{Outgoing::Type::keepalive, {}};
+            if (!queue.empty()) {
+                item = std::move(queue.front());
+                queue.pop_front();
+            }
             if (item.type == Outgoing::Type::audio) {
                 for (std::size_t at = 0; at + 1 < item.bytes.size(); at += 2)
                     replay.push_back(static_cast<std::int16_t>(static_cast<std::uint8_t>(item.bytes[at]) |
@@ -402,14 +404,12 @@ struct DeepgramSession::State {
             last_frame_sent = now;
             lock.unlock();
             try {
-                if (item.type == Outgoing::Type::audio)
-                    current->send_binary(item.bytes.data(), item.bytes.size());
-                else if (keepalive)
-                    current->send_text(kKeepAlive);
-                else if (item.type == Outgoing::Type::finalize)
-                    current->send_text(kFinalize);
-                else
-                    current->send_text(kCloseStream);
+                switch (item.type) {
+                case Outgoing::Type::audio: current->send_binary(item.bytes.data(), item.bytes.size()); break;
+                case Outgoing::Type::finalize: current->send_text(kFinalize); break;
+                case Outgoing::Type::close_stream: current->send_text(kCloseStream); break;
+                case Outgoing::Type::keepalive: current->send_text(kKeepAlive); break;
+                }
             } catch (const std::exception&) {
                 // The reader sees the broken socket and reconnects; the audio is in
                 // the replay buffer and pending Finalize/CloseStream are re-sent.
