@@ -49,7 +49,7 @@ void send_error(Poco::Net::HTTPServerResponse& response, int status, const std::
                                         {"param", nullptr},
                                         {"code", nullptr}}}}
                            .dump();
-    response.setStatus(static_cast<HTTPResponse::HTTPStatus>(status));
+    response.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(status));
     if (!retry_after.empty()) response.set("Retry-After", retry_after);
     response.setContentType("application/json");
     response.setContentLength(static_cast<std::streamsize>(text.size()));

@@ -166,7 +166,8 @@ void attempt(const Config& config, const HttpRequest& request, RequestControl& c
     } catch (const Poco::Exception& e) {
         if (control.cancelled()) throw AttemptFailed{cancelled_error()};
         throw AttemptFailed{
-            sdk::Error(VOX_ERR_UNAVAILABLE, redact("cannot reach " + config.base_url + ": " + e.displayText(), key)),
+            sdk::Error(VOX_ERR_UNAVAILABLE,
+                       redact(config.provider_key + ": cannot reach " + config.base_url + ": " + e.displayText(), key)),
             true};
     }
 
@@ -177,14 +178,15 @@ void attempt(const Config& config, const HttpRequest& request, RequestControl& c
     } catch (const Poco::TimeoutException&) {
         if (control.cancelled()) throw AttemptFailed{cancelled_error()};
         // Not retried: another attempt would likely keep the caller waiting as long again.
-        throw AttemptFailed{sdk::Error(VOX_ERR_TIMEOUT, "no answer from " + config.base_url + " within " +
-                                                            std::to_string(config.first_byte_timeout.count()) +
-                                                            " ms (first_byte_timeout_ms)")};
+        throw AttemptFailed{sdk::Error(
+            VOX_ERR_TIMEOUT, config.provider_key + ": no answer from " + config.base_url + " within " +
+                                 std::to_string(config.first_byte_timeout.count()) + " ms (first_byte_timeout_ms)")};
     } catch (const Poco::Exception& e) {
         if (control.cancelled()) throw AttemptFailed{cancelled_error()};
-        throw AttemptFailed{
-            sdk::Error(VOX_ERR_UNAVAILABLE, redact("no answer from " + config.base_url + ": " + e.displayText(), key)),
-            true};
+        throw AttemptFailed{sdk::Error(VOX_ERR_UNAVAILABLE, redact(config.provider_key + ": no answer from " +
+                                                                       config.base_url + ": " + e.displayText(),
+                                                                   key)),
+                            true};
     }
 
     int status = response.getStatus();
@@ -221,18 +223,19 @@ void attempt(const Config& config, const HttpRequest& request, RequestControl& c
         throw AttemptFailed{sdk::Error(e.code(), redact(e.what(), key))};
     } catch (const Poco::TimeoutException&) {
         if (control.cancelled()) throw AttemptFailed{cancelled_error()};
-        throw AttemptFailed{sdk::Error(VOX_ERR_TIMEOUT, config.base_url + " stopped sending for " +
+        throw AttemptFailed{sdk::Error(VOX_ERR_TIMEOUT, config.provider_key + ": " + config.base_url +
+                                                            " stopped sending for " +
                                                             std::to_string(config.read_timeout.count()) +
                                                             " ms in the middle of the answer (read_timeout_ms)")};
     } catch (const std::exception& e) {
         if (control.cancelled()) throw AttemptFailed{cancelled_error()};
         throw AttemptFailed{
-            sdk::Error(VOX_ERR_UNAVAILABLE,
-                       redact("the connection to " + config.base_url + " dropped in the middle of the answer: " +
-                                  (dynamic_cast<const Poco::Exception*>(&e) != nullptr
-                                       ? dynamic_cast<const Poco::Exception&>(e).displayText()
-                                       : std::string(e.what())),
-                              key))};
+            sdk::Error(VOX_ERR_UNAVAILABLE, redact(config.provider_key + ": the connection to " + config.base_url +
+                                                       " dropped in the middle of the answer: " +
+                                                       (dynamic_cast<const Poco::Exception*>(&e) != nullptr
+                                                            ? dynamic_cast<const Poco::Exception&>(e).displayText()
+                                                            : std::string(e.what())),
+                                                   key))};
     }
 }
 
@@ -273,15 +276,21 @@ void RequestControl::detach() {
 }
 
 void post(const Config& config, const HttpRequest& request, RequestControl& control,
-          const std::function<void(std::istream& body)>& read_body) {
+          const std::function<void(std::istream& body)>& read_body,
+          const std::function<void(const std::string& message)>& warn) {
     for (int attempt_number = 0;; ++attempt_number) {
         try {
             attempt(config, request, control, read_body);
             return;
         } catch (AttemptFailed& failed) {
             if (!failed.retryable || attempt_number >= config.retries) throw failed.error;
-            auto backoff = config.retry_delay * (1LL << attempt_number);
-            if (!control.sleep_for(failed.wait.value_or(backoff))) throw cancelled_error();
+            auto delay = failed.wait.value_or(config.retry_delay * (1LL << attempt_number));
+            if (warn)
+                warn(redact(std::string(failed.error.what()) + "; retrying in " + std::to_string(delay.count()) +
+                                " ms (attempt " + std::to_string(attempt_number + 2) + " of " +
+                                std::to_string(config.retries + 1) + ")",
+                            config.api_key));
+            if (!control.sleep_for(delay)) throw cancelled_error();
         }
     }
 }

@@ -52,8 +52,10 @@ struct HttpRequest {
 // 403), VOX_ERR_RATE_LIMITED (429), VOX_ERR_TIMEOUT (no answer within
 // first_byte_timeout, or the body stalled for read_timeout),
 // VOX_ERR_UNAVAILABLE (unreachable, 5xx, connection dropped mid-answer), ...
+// Each retry is reported to `warn` (a log line for the operator; never the key).
 void post(const Config& config, const HttpRequest& request, RequestControl& control,
-          const std::function<void(std::istream& body)>& read_body);
+          const std::function<void(std::istream& body)>& read_body,
+          const std::function<void(const std::string& message)>& warn = {});
 
 // `text` with every occurrence of `key` replaced.
 std::string redact(std::string text, const std::string& key);

@@ -19,30 +19,33 @@ namespace {
 
 class OpenAiStt final : public sdk::SttProvider {
 public:
-    explicit OpenAiStt(Config config) : config_(std::move(config)) {}
+    OpenAiStt(sdk::Host host, Config config) : host_(host), config_(std::move(config)) {}
 
     std::unique_ptr<sdk::SttSession> open(std::string_view settings_json, std::uint32_t sample_rate,
                                           sdk::SttSink sink) override {
         if (sample_rate != 8000 && sample_rate != 16000 && sample_rate != 24000 && sample_rate != 48000)
             throw sdk::Error(VOX_ERR_UNSUPPORTED, "stt.openai: sample rate " + std::to_string(sample_rate) +
                                                       " Hz is not supported (8000, 16000, 24000, 48000)");
-        return std::make_unique<OpenAiSttSession>(apply_session_settings(config_, settings_json), sample_rate,
+        return std::make_unique<OpenAiSttSession>(host_, apply_session_settings(config_, settings_json), sample_rate,
                                                   std::move(sink));
     }
 
 private:
+    sdk::Host host_;
     Config config_;
 };
 
 class OpenAiTts final : public sdk::TtsProvider {
 public:
-    explicit OpenAiTts(Config config) : config_(std::move(config)) {}
+    OpenAiTts(sdk::Host host, Config config) : host_(host), config_(std::move(config)) {}
 
     std::unique_ptr<sdk::TtsSession> open(std::string_view settings_json, sdk::TtsSink sink) override {
-        return std::make_unique<OpenAiTtsSession>(apply_session_settings(config_, settings_json), std::move(sink));
+        return std::make_unique<OpenAiTtsSession>(host_, apply_session_settings(config_, settings_json),
+                                                  std::move(sink));
     }
 
 private:
+    sdk::Host host_;
     Config config_;
 };
 
@@ -57,7 +60,9 @@ Config config_for(std::string_view config_json, const std::string& provider_key)
 
 struct OpenAiAudioPlugin : sdk::Plugin {
     OpenAiAudioPlugin(sdk::Host host, std::string_view config_json)
-        : Plugin(host), stt(config_for(config_json, "stt.openai")), tts(config_for(config_json, "tts.openai")) {}
+        : Plugin(host),
+          stt(host, config_for(config_json, "stt.openai")),
+          tts(host, config_for(config_json, "tts.openai")) {}
     OpenAiStt stt;
     OpenAiTts tts;
 };

@@ -28,6 +28,7 @@ struct Utterance {
 }  // namespace
 
 struct OpenAiSttSession::State {
+    sdk::Host host;
     Config config;
     std::uint32_t sample_rate;
     sdk::SttSink sink;
@@ -45,7 +46,8 @@ struct OpenAiSttSession::State {
     std::recursive_mutex delivery;  // held while calling the sink; recursive so a callback may cancel()
     std::thread worker;
 
-    State(Config c, std::uint32_t rate, sdk::SttSink s) : config(std::move(c)), sample_rate(rate), sink(std::move(s)) {}
+    State(sdk::Host h, Config c, std::uint32_t rate, sdk::SttSink s)
+        : host(h), config(std::move(c)), sample_rate(rate), sink(std::move(s)) {}
 
     bool current(std::uint64_t utterance_epoch) {
         std::lock_guard lock(mutex);
@@ -78,12 +80,14 @@ struct OpenAiSttSession::State {
             static_cast<std::uint32_t>((utterance.start_frame + utterance.samples.size()) * 1000 / sample_rate);
         try {
             std::string answer;
-            post(config, transcription_request(config, utterance.samples, sample_rate), control,
-                 [&](std::istream& body) {
-                     char chunk[4096];
-                     while (body.read(chunk, sizeof chunk).gcount() > 0)
-                         answer.append(chunk, static_cast<std::size_t>(body.gcount()));
-                 });
+            post(
+                config, transcription_request(config, utterance.samples, sample_rate), control,
+                [&](std::istream& body) {
+                    char chunk[4096];
+                    while (body.read(chunk, sizeof chunk).gcount() > 0)
+                        answer.append(chunk, static_cast<std::size_t>(body.gcount()));
+                },
+                [this](const std::string& message) { host.warn(message); });
             transcript.text = transcript_text(answer);
         } catch (const sdk::Error& e) {
             std::lock_guard deliver(delivery);
@@ -101,8 +105,8 @@ struct OpenAiSttSession::State {
     }
 };
 
-OpenAiSttSession::OpenAiSttSession(Config config, std::uint32_t sample_rate, sdk::SttSink sink)
-    : state_(std::make_unique<State>(std::move(config), sample_rate, std::move(sink))) {
+OpenAiSttSession::OpenAiSttSession(sdk::Host host, Config config, std::uint32_t sample_rate, sdk::SttSink sink)
+    : state_(std::make_unique<State>(host, std::move(config), sample_rate, std::move(sink))) {
     try {
         state_->worker = std::thread([state = state_.get()] { state->run(); });
     } catch (const std::system_error& e) {

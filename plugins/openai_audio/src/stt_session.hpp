@@ -16,6 +16,7 @@
 
 #include "config.hpp"
 
+#include <vox/sdk/host.hpp>
 #include <vox/sdk/stt.hpp>
 
 #include <cstdint>
@@ -25,7 +26,7 @@ namespace vox::openai_audio {
 
 class OpenAiSttSession final : public sdk::SttSession {
 public:
-    OpenAiSttSession(Config config, std::uint32_t sample_rate, sdk::SttSink sink);
+    OpenAiSttSession(sdk::Host host, Config config, std::uint32_t sample_rate, sdk::SttSink sink);
     ~OpenAiSttSession() override;
     OpenAiSttSession(const OpenAiSttSession&) = delete;
     OpenAiSttSession& operator=(const OpenAiSttSession&) = delete;

@@ -53,6 +53,7 @@ private:
 }  // namespace
 
 struct OpenAiTtsSession::State {
+    sdk::Host host;
     Config config;
     sdk::TtsSink sink;
 
@@ -68,7 +69,7 @@ struct OpenAiTtsSession::State {
     std::recursive_mutex delivery;  // held while calling the sink
     std::thread worker;
 
-    State(Config c, sdk::TtsSink s) : config(std::move(c)), sink(std::move(s)) {}
+    State(sdk::Host h, Config c, sdk::TtsSink s) : host(h), config(std::move(c)), sink(std::move(s)) {}
 
     bool may_deliver(std::uint64_t context) {
         std::lock_guard lock(mutex);
@@ -119,10 +120,12 @@ struct OpenAiTtsSession::State {
             {"model", config.model}, {"input", job.text}, {"voice", config.voice}, {"response_format", "pcm"}};
         if (config.speed) request["speed"] = *config.speed;
         try {
-            post(config,
-                 {"/audio/speech", "application/json", "application/octet-stream",
-                  request.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
-                 control, [&](std::istream& body) { stream_audio(job.context, body); });
+            post(
+                config,
+                {"/audio/speech", "application/json", "application/octet-stream",
+                 request.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
+                control, [&](std::istream& body) { stream_audio(job.context, body); },
+                [this](const std::string& message) { host.warn(message); });
         } catch (const sdk::Error& e) {
             if (e.code() != VOX_ERR_CANCELLED) fail(job.context, e.code(), e.what());
         } catch (const std::exception& e) {
@@ -176,8 +179,8 @@ struct OpenAiTtsSession::State {
     }
 };
 
-OpenAiTtsSession::OpenAiTtsSession(Config config, sdk::TtsSink sink)
-    : state_(std::make_unique<State>(std::move(config), std::move(sink))) {
+OpenAiTtsSession::OpenAiTtsSession(sdk::Host host, Config config, sdk::TtsSink sink)
+    : state_(std::make_unique<State>(host, std::move(config), std::move(sink))) {
     try {
         state_->worker = std::thread([state = state_.get()] { state->run(); });
     } catch (const std::system_error& e) {

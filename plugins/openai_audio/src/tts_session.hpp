@@ -19,6 +19,7 @@
 
 #include "config.hpp"
 
+#include <vox/sdk/host.hpp>
 #include <vox/sdk/tts.hpp>
 
 #include <cstdint>
@@ -32,7 +33,7 @@ inline constexpr std::uint32_t kSpeechSampleRate = 24000;
 
 class OpenAiTtsSession final : public sdk::TtsSession {
 public:
-    OpenAiTtsSession(Config config, sdk::TtsSink sink);
+    OpenAiTtsSession(sdk::Host host, Config config, sdk::TtsSink sink);
     ~OpenAiTtsSession() override;
     OpenAiTtsSession(const OpenAiTtsSession&) = delete;
     OpenAiTtsSession& operator=(const OpenAiTtsSession&) = delete;
