@@ -162,6 +162,10 @@ TEST_F(DeepgramTest, RefusesToLoadWithoutAKeyForTheCloudService) {
     EXPECT_NE(refusal_.find("DEEPGRAM_API_KEY"), std::string::npos) << refusal_;
     // A local ws:// server needs none.
     EXPECT_NE(load({{"api_key", ""}}), nullptr) << refusal_;
+    // The key may come from the environment.
+    ::setenv("DEEPGRAM_API_KEY", "dg-from-the-environment", 1);
+    EXPECT_NE(load({{"base_url", "wss://api.deepgram.com/v1/listen"}, {"api_key", ""}}), nullptr) << refusal_;
+    ::unsetenv("DEEPGRAM_API_KEY");
 }
 
 TEST_F(DeepgramTest, RefusesBadSettings) {
