@@ -65,7 +65,7 @@ TEST_F(TtsOpenAi, TheFirstAudioComesBeforeTheAnswerEnds) {
     auto result = out.snapshot(1);
     ASSERT_EQ(result.done, 1);
     EXPECT_GE(result.audio_calls, 5u);
-    EXPECT_GE(result.done_at - result.first_audio, 400ms);
+    EXPECT_GE(result.done_at - result.first_audio, 250ms);  // about 480 ms when streamed; ~0 when buffered
     EXPECT_EQ(result.samples, expected_speech(24000));
 }
 
