@@ -34,20 +34,16 @@ bool mentions_any(const std::string& text, std::initializer_list<const char*> wo
     return std::any_of(words.begin(), words.end(), [&](const char* w) { return lower.find(w) != std::string::npos; });
 }
 
-class CallSessionTest : public ::testing::Test {
+class CallSessionTest : public LiveCallTest {
 protected:
-    std::shared_ptr<call::CallSession> start(nlohmann::json agent, call::CallSetup overrides = {}, bool with_vad = true) {
+    std::shared_ptr<call::CallSession> start(nlohmann::json agent, call::CallSetup overrides = {},
+                                             bool with_vad = true) {
         call::CallSetup setup = std::move(overrides);
-        setup.call_id = "call_test";
         setup.agent = std::move(agent);
         setup.variables = {{"clinic", "Riverside Clinic"}};
-        setup.sample_rate = 16000;
         setup.providers = local_.providers();
         if (!with_vad) setup.providers.vad = nullptr;
-        setup.tts_settings = {{"voice", "slt"}};
-        session_ = call::CallSession::create(runtime_, std::move(setup), transport_, events_);
-        session_->start();
-        caller_ = std::make_unique<PacedCaller>(*session_, 16000);
+        open(std::move(setup));
         return session_;
     }
     // Silence until the turn's answer has finished playing.
@@ -60,19 +56,6 @@ protected:
             },
             timeout);
     }
-    void TearDown() override {
-        if (session_) session_->end("api_hangup");
-        if (session_) events_->wait_end(10s);
-        session_.reset();
-        runtime_.stop();
-    }
-
-    LocalProviders local_;
-    call::CallRuntime runtime_{{.threads = 2}};
-    std::shared_ptr<RecordingTransport> transport_ = std::make_shared<RecordingTransport>();
-    std::shared_ptr<EventLog> events_ = std::make_shared<EventLog>();
-    std::shared_ptr<call::CallSession> session_;
-    std::unique_ptr<PacedCaller> caller_;
 };
 
 TEST_F(CallSessionTest, GreetsThenAnswersTheCallersQuestionAndKeepsARecord) {
@@ -90,9 +73,8 @@ TEST_F(CallSessionTest, GreetsThenAnswersTheCallersQuestionAndKeepsARecord) {
     caller_->say(question);
     ASSERT_TRUE(wait_answer_played(1)) << "no answer to the caller's question";
 
-    auto user_final = events_->wait_for([](const nlohmann::json& e) {
-        return e["type"] == "transcript" && e["role"] == "user" && e["final"] == true;
-    });
+    auto user_final = events_->wait_for(
+        [](const nlohmann::json& e) { return e["type"] == "transcript" && e["role"] == "user" && e["final"] == true; });
     ASSERT_TRUE(user_final);
     EXPECT_TRUE(mentions_any((*user_final)["text"], {"open", "tomorrow", "time"})) << user_final->dump();
 
@@ -106,9 +88,11 @@ TEST_F(CallSessionTest, GreetsThenAnswersTheCallersQuestionAndKeepsARecord) {
     EXPECT_GE((*metrics)["llm_ms"].get<int>(), 90) << "the server waits 100 ms before its first byte";
 
     // The answer was announced as it was generated, then as heard.
-    auto agent_partial = events_->wait_for([](const nlohmann::json& e) {
-        return e["type"] == "transcript" && e["role"] == "agent" && e["final"] == false && e["turn"] == 1;
-    }, 1s);
+    auto agent_partial = events_->wait_for(
+        [](const nlohmann::json& e) {
+            return e["type"] == "transcript" && e["role"] == "agent" && e["final"] == false && e["turn"] == 1;
+        },
+        1s);
     ASSERT_TRUE(agent_partial);
     EXPECT_EQ((*agent_partial)["text"].get<std::string>().rfind("We open", 0), 0U) << agent_partial->dump();
 
@@ -177,7 +161,8 @@ TEST_F(CallSessionTest, AShortPauseMidSentenceKeepsOneTurnWithBothPartsRecognise
         if (e["role"] == "user" && e["final"] == true) user_finals.push_back(e["text"]);
     ASSERT_EQ(user_finals.size(), 1U) << nlohmann::json(user_finals).dump();
     EXPECT_TRUE(mentions_any(user_finals[0], {"book", "like"})) << user_finals[0];
-    EXPECT_TRUE(mentions_any(user_finals[0], {"appointment", "tomorrow"})) << user_finals[0] << "\n" << nlohmann::json(events_->events()).dump();
+    EXPECT_TRUE(mentions_any(user_finals[0], {"appointment", "tomorrow"})) << user_finals[0] << "\n"
+                                                                           << nlohmann::json(events_->events()).dump();
     EXPECT_EQ(events_->of_type("user_stop_talking").size(), 1U);
     EXPECT_EQ(local_.llm_server().received().size(), 1U);
 }
@@ -195,17 +180,15 @@ TEST_F(CallSessionTest, BargeInStopsTheAgentAndTheContextKeepsOnlyWhatWasHeard) 
 
     caller_->silence(300ms);
     caller_->say(question);
-    ASSERT_TRUE(caller_->silence_until(
-        [&] { return !events_->of_type("agent_start_talking").empty(); }, 10s));
+    ASSERT_TRUE(caller_->silence_until([&] { return !events_->of_type("agent_start_talking").empty(); }, 10s));
     caller_->silence(1500ms);  // let the agent talk a while
     caller_->say(interruption);
 
     auto interrupted = events_->wait_type("interruption", 5s);
     ASSERT_TRUE(interrupted) << "no barge-in";
     EXPECT_GE(transport_->clears(), 1);
-    auto stop = events_->wait_for([](const nlohmann::json& e) {
-        return e["type"] == "agent_stop_talking" && e["interrupted"] == true;
-    });
+    auto stop = events_->wait_for(
+        [](const nlohmann::json& e) { return e["type"] == "agent_stop_talking" && e["interrupted"] == true; });
     ASSERT_TRUE(stop);
     std::string heard = (*interrupted)["heard_text"];
     EXPECT_FALSE(heard.empty()) << "1.5 s of speech was heard";
@@ -226,8 +209,9 @@ TEST_F(CallSessionTest, BargeInStopsTheAgentAndTheContextKeepsOnlyWhatWasHeard) 
 }
 
 TEST_F(CallSessionTest, ABackchannelPausesTheAgentAtOnceThenItResumesWhereTheCallerStoppedHearing) {
-    std::string answer = "We are open from eight in the morning until six in the evening on weekdays, "
-                         "and from nine until one on Saturdays.";
+    std::string answer =
+        "We are open from eight in the morning until six in the evening on weekdays, "
+        "and from nine until one on Saturdays.";
     local_.llm_server().set_script({.chunks = OpenAiTestServer::content_chunks({answer})});
     audio::AudioBuffer question = trim_silence(local_.speech("When are you open?"));
     audio::AudioBuffer cough = trim_silence(local_.speech("Mm"));  // well under min_interruption_ms
@@ -254,8 +238,8 @@ TEST_F(CallSessionTest, ABackchannelPausesTheAgentAtOnceThenItResumesWhereTheCal
 }
 
 TEST_F(CallSessionTest, AStalledLlmGetsAFillerThenTheCallEndsAsDeadAir) {
-    local_.llm_server().set_script({.chunks = OpenAiTestServer::content_chunks({"Too late."}),
-                                    .first_byte_delay = 20s});
+    local_.llm_server().set_script(
+        {.chunks = OpenAiTestServer::content_chunks({"Too late."}), .first_byte_delay = 20s});
     audio::AudioBuffer question = local_.speech("Are you there?");
     call::CallSetup setup;
     setup.filler_after_ms = 1000;
@@ -289,8 +273,9 @@ TEST_F(CallSessionTest, AnLlmThatStallsMidAnswerIsCutAndTheCallGoesOn) {
     caller_->silence(200ms);
     caller_->say(question);
     ASSERT_TRUE(wait_answer_played(1, 15s)) << "the half answer should still be spoken and end\n"
-                                             << nlohmann::json(events_->events()).dump();
-    auto cut = events_->wait_for([](const nlohmann::json& e) { return e["type"] == "error" && e["code"] == "error_llm"; }, 1s);
+                                            << nlohmann::json(events_->events()).dump();
+    auto cut =
+        events_->wait_for([](const nlohmann::json& e) { return e["type"] == "error" && e["code"] == "error_llm"; }, 1s);
     ASSERT_TRUE(cut);
     EXPECT_EQ((*cut)["fatal"], false);
     auto agent_final = events_->wait_for([](const nlohmann::json& e) {

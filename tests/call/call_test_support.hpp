@@ -7,6 +7,7 @@
 
 #include "openai_test_server.hpp"
 
+#include <vox/core/call/call_runtime.hpp>
 #include <vox/core/call/call_session.hpp>
 #include <vox/core/host_services.hpp>
 #include <vox/core/plugin_loader.hpp>
@@ -145,11 +146,11 @@ private:
 class LocalProviders {
 public:
     LocalProviders() : registry_(host_, options()) {
-        for (const char* file : {VOX_TEST_FLITE_PLUGIN, VOX_TEST_POCKETSPHINX_PLUGIN, VOX_TEST_OPENAI_PLUGIN,
-                                 VOX_TEST_SPEEXDSP_PLUGIN
+        for (const char* file :
+             {VOX_TEST_FLITE_PLUGIN, VOX_TEST_POCKETSPHINX_PLUGIN, VOX_TEST_OPENAI_PLUGIN, VOX_TEST_SPEEXDSP_PLUGIN
 #ifdef VOX_TEST_FLOW_NODES_PLUGIN
-                                 ,
-                                 VOX_TEST_FLOW_NODES_PLUGIN
+              ,
+              VOX_TEST_FLOW_NODES_PLUGIN
 #endif
              }) {
             bool loaded = PluginLoader(registry_).load_file(file);
@@ -199,8 +200,9 @@ private:
     RegistryOptions options() {
         RegistryOptions options;
         options.settings_for = [this](const std::string& key) {
-            return key == "llm.openai" ? nlohmann::json{{"base_url", server_.base_url()}, {"api_key", server_.api_key()}}
-                                       : nlohmann::json::object();
+            return key == "llm.openai"
+                       ? nlohmann::json{{"base_url", server_.base_url()}, {"api_key", server_.api_key()}}
+                       : nlohmann::json::object();
         };
         return options;
     }
@@ -256,6 +258,42 @@ private:
     call::CallSession& session_;
     std::uint32_t rate_;
     Clock::time_point next_{};
+};
+
+// A live call on the real local providers, for TEST_F fixtures: open() starts
+// the session with a setup the test fills in; the caller streams in real time.
+class LiveCallTest : public ::testing::Test {
+protected:
+    // Completes `setup` (rate, providers, voice) where the test left it empty, starts the call.
+    void open(call::CallSetup setup) {
+        if (setup.call_id.empty()) setup.call_id = "call_test";
+        setup.sample_rate = 16000;
+        if (setup.providers.stt == nullptr) setup.providers = local_.providers();
+        if (setup.tts_settings.empty()) setup.tts_settings = {{"voice", "slt"}};
+        session_ = call::CallSession::create(runtime_, std::move(setup), transport_, events_);
+        session_->start();
+        caller_ = std::make_unique<PacedCaller>(*session_, 16000);
+    }
+    // The agent's final lines so far, joined with " | ".
+    std::string agent_said() const {
+        std::string all;
+        for (const auto& e : events_->of_type("transcript"))
+            if (e["role"] == "agent" && e["final"] == true) all += e["text"].get<std::string>() + " | ";
+        return all;
+    }
+    void TearDown() override {
+        if (session_) session_->end("api_hangup");
+        if (session_) events_->wait_end(10s);
+        session_.reset();
+        runtime_.stop();
+    }
+
+    LocalProviders local_;
+    call::CallRuntime runtime_{{.threads = 2}};
+    std::shared_ptr<RecordingTransport> transport_ = std::make_shared<RecordingTransport>();
+    std::shared_ptr<EventLog> events_ = std::make_shared<EventLog>();
+    std::shared_ptr<call::CallSession> session_;
+    std::unique_ptr<PacedCaller> caller_;
 };
 
 }  // namespace vox::test

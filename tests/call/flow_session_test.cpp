@@ -23,7 +23,7 @@ json edge(const std::string& id, const std::string& from, const std::string& to,
     return e;
 }
 
-class FlowSessionTest : public ::testing::Test {
+class FlowSessionTest : public LiveCallTest {
 protected:
     void start(json flow, bool with_llm = false) {
         call::CallSetup setup;
@@ -34,17 +34,13 @@ protected:
                        {"model", "gpt-test"},
                        {"settings", {{"endpointing_ms", 300}}}};
         setup.variables = {{"clinic", "Riverside Clinic"}};
-        setup.sample_rate = 16000;
         setup.providers = local_.providers();
         if (!with_llm) setup.providers.llm = nullptr;
-        setup.tts_settings = {{"voice", "slt"}};
         for (const auto& n : flow["nodes"])
             setup.flow_node_types[n["type"]] = local_.registry().find("flow_node." + n["type"].get<std::string>());
         setup.flow = std::move(flow);
         setup.answer_wait_ms = 2500;
-        session_ = call::CallSession::create(runtime_, std::move(setup), transport_, events_);
-        session_->start();
-        caller_ = std::make_unique<PacedCaller>(*session_, 16000);
+        open(std::move(setup));
     }
     // Silence until an event matches (the caller waits on the line).
     bool wait(const std::function<bool(const json&)>& match, std::chrono::milliseconds timeout = 15s) {
@@ -69,25 +65,6 @@ protected:
             if (e["to_node_id"].is_string()) ids.push_back(e["to_node_id"]);
         return ids;
     }
-    std::string agent_said() const {
-        std::string all;
-        for (const auto& e : events_->of_type("transcript"))
-            if (e["role"] == "agent" && e["final"] == true) all += e["text"].get<std::string>() + " | ";
-        return all;
-    }
-    void TearDown() override {
-        if (session_) session_->end("api_hangup");
-        if (session_) events_->wait_end(10s);
-        session_.reset();
-        runtime_.stop();
-    }
-
-    LocalProviders local_;
-    call::CallRuntime runtime_{{.threads = 2}};
-    std::shared_ptr<RecordingTransport> transport_ = std::make_shared<RecordingTransport>();
-    std::shared_ptr<EventLog> events_ = std::make_shared<EventLog>();
-    std::shared_ptr<call::CallSession> session_;
-    std::unique_ptr<PacedCaller> caller_;
 };
 
 TEST_F(FlowSessionTest, KeysCollectedUntilTheTerminatorChooseTheBranchAndTheAgentHangsUpAfterItsGoodbye) {

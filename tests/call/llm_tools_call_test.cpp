@@ -23,7 +23,7 @@ Script words_then_tool(const std::string& words, const std::string& name, const 
     return script;
 }
 
-class LlmToolsCallTest : public ::testing::Test {
+class LlmToolsCallTest : public LiveCallTest {
 protected:
     void start(json tools) {
         call::CallSetup setup;
@@ -33,33 +33,9 @@ protected:
                        {"model", "gpt-test"},
                        {"tools", std::move(tools)},
                        {"settings", {{"endpointing_ms", 300}}}};
-        setup.sample_rate = 16000;
-        setup.providers = local_.providers();
-        setup.tts_settings = {{"voice", "slt"}};
         setup.http_tool_runner = local_.registry().find("flow_node.function");
-        session_ = call::CallSession::create(runtime_, std::move(setup), transport_, events_);
-        session_->start();
-        caller_ = std::make_unique<PacedCaller>(*session_, 16000);
+        open(std::move(setup));
     }
-    std::string agent_said() const {
-        std::string all;
-        for (const auto& e : events_->of_type("transcript"))
-            if (e["role"] == "agent" && e["final"] == true) all += e["text"].get<std::string>() + " | ";
-        return all;
-    }
-    void TearDown() override {
-        if (session_) session_->end("api_hangup");
-        if (session_) events_->wait_end(10s);
-        session_.reset();
-        runtime_.stop();
-    }
-
-    LocalProviders local_;
-    call::CallRuntime runtime_{{.threads = 2}};
-    std::shared_ptr<RecordingTransport> transport_ = std::make_shared<RecordingTransport>();
-    std::shared_ptr<EventLog> events_ = std::make_shared<EventLog>();
-    std::shared_ptr<call::CallSession> session_;
-    std::unique_ptr<PacedCaller> caller_;
 };
 
 TEST_F(LlmToolsCallTest, EndCallHangsUpOnceTheGoodbyeHasPlayed) {
