@@ -1,0 +1,390 @@
+#include "tts_session.hpp"
+
+#include "connection.hpp"
+#include "http_client.hpp"
+#include "messages.hpp"
+#include "sentence_splitter.hpp"
+
+#include <vox/sdk/error.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <list>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace vox::elevenlabs {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+// How long the worker waits for a frame before it sends newly pushed text:
+// the most a chunk waits to go out.
+constexpr auto kReceivePoll = 20ms;
+constexpr std::size_t kRememberedDeadContexts = 1024;
+
+struct Context {
+    std::deque<std::string> pending;  // pushed, not yet sent
+    bool flushed = false;
+    std::shared_ptr<Connection> connection;   // while the WebSocket is open
+    std::shared_ptr<RequestControl> request;  // while an HTTP request runs
+};
+
+struct Worker {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> finished = std::make_shared<std::atomic<bool>>(false);
+};
+
+}  // namespace
+
+struct ElevenLabsTtsSession::State {
+    sdk::Host host;
+    Config config;
+    sdk::TtsSink sink;
+
+    std::recursive_mutex delivery;  // held while calling the sink; taken before `mutex`
+    std::mutex mutex;               // everything below
+    std::condition_variable wake;
+    std::map<std::uint64_t, std::shared_ptr<Context>> contexts;
+    std::set<std::uint64_t> dead;  // cancelled or ended contexts
+    std::deque<std::uint64_t> dead_order;
+    bool closed = false;
+    std::list<Worker> workers;
+
+    State(sdk::Host h, Config c, sdk::TtsSink s) : host(h), config(std::move(c)), sink(std::move(s)) {}
+
+    void bury_locked(std::uint64_t id) {
+        contexts.erase(id);
+        if (!dead.insert(id).second) return;
+        dead_order.push_back(id);
+        if (dead_order.size() > kRememberedDeadContexts) {
+            dead.erase(dead_order.front());
+            dead_order.pop_front();
+        }
+    }
+
+    bool alive(std::uint64_t id) {
+        std::lock_guard lock(mutex);
+        return !closed && dead.count(id) == 0;
+    }
+
+    // Runs `deliver` unless the context was cancelled or the session closed.
+    template <class Deliver>
+    bool deliver_if_alive(std::uint64_t id, Deliver&& deliver) {
+        std::lock_guard guard(delivery);
+        if (!alive(id)) return false;
+        deliver();
+        return true;
+    }
+
+    void end(std::uint64_t id, std::optional<std::pair<vox_status, std::string>> error) {
+        std::lock_guard guard(delivery);
+        bool report = false;
+        {
+            std::lock_guard lock(mutex);
+            report = !closed && dead.count(id) == 0;
+            bury_locked(id);
+        }
+        if (!report) return;
+        if (error)
+            sink.error(id, error->first, redact(error->second, config.api_key));
+        else
+            sink.done(id);
+    }
+
+    // Waits until there is text, a flush, or the context is gone; moves the text out.
+    bool take(std::uint64_t id, Context& context, std::vector<std::string>& texts, bool& flushed,
+              std::chrono::milliseconds wait) {
+        std::unique_lock lock(mutex);
+        auto ready = [&] { return closed || dead.count(id) != 0 || !context.pending.empty() || context.flushed; };
+        if (wait.count() > 0) wake.wait_for(lock, wait, ready);
+        if (closed || dead.count(id) != 0) return false;
+        for (auto& text : context.pending) texts.push_back(std::move(text));
+        context.pending.clear();
+        flushed = context.flushed;
+        return true;
+    }
+
+    void run(std::uint64_t id, const std::shared_ptr<Context>& context) {
+        try {
+            {
+                // A context flushed with no text at all needs no connection.
+                std::unique_lock lock(mutex);
+                bool silent = context->flushed;
+                for (const auto& text : context->pending) silent = silent && text.empty();
+                lock.unlock();
+                if (silent) return end(id, std::nullopt);
+            }
+            auto connection = connect(id, context);
+            if (connection) {
+                stream(id, *context, *connection);
+                std::lock_guard lock(mutex);
+                context->connection.reset();
+            } else if (alive(id)) {
+                fall_back(id, *context);
+            }
+        } catch (const sdk::Error& e) {
+            if (e.code() != VOX_ERR_CANCELLED) end(id, std::make_pair(e.code(), std::string(e.what())));
+        } catch (const std::exception& e) {
+            end(id, std::make_pair(VOX_ERR_INTERNAL, std::string("tts.elevenlabs: ") + e.what()));
+        }
+    }
+
+    // The WebSocket, or null when it could not be opened and HTTP should be
+    // tried. Throws for a refusal (401, 429) that HTTP would get too.
+    std::shared_ptr<Connection> connect(std::uint64_t id, const std::shared_ptr<Context>& context) {
+        std::string url = websocket_base(config) + "/v1/text-to-speech/" + config.voice +
+                          "/stream-input?model_id=" + config.model + "&output_format=" + kOutputFormat;
+        for (int attempt = 0;; ++attempt) {
+            if (!alive(id)) throw sdk::Error(VOX_ERR_CANCELLED, "cancelled");
+            try {
+                auto connection = std::make_shared<Connection>(url, config.api_key, config.connect_timeout);
+                std::lock_guard lock(mutex);
+                if (closed || dead.count(id) != 0) throw sdk::Error(VOX_ERR_CANCELLED, "cancelled");
+                context->connection = connection;
+                return connection;
+            } catch (const ConnectError& e) {
+                if (!e.transient())
+                    throw sdk::Error(e.code(), redact(std::string("tts.elevenlabs: ") + e.what(), config.api_key));
+                if (attempt >= config.retries) {
+                    host.warn(redact(std::string("tts.elevenlabs: ") + e.what() + "; using the HTTP stream endpoint",
+                                     config.api_key));
+                    return nullptr;
+                }
+                auto delay = config.retry_delay * (1LL << attempt);
+                host.warn(redact(std::string("tts.elevenlabs: ") + e.what() + "; retrying in " +
+                                     std::to_string(delay.count()) + " ms",
+                                 config.api_key));
+                std::unique_lock lock(mutex);
+                wake.wait_for(lock, delay, [&] { return closed || dead.count(id) != 0; });
+            }
+        }
+    }
+
+    void stream(std::uint64_t id, Context& context, Connection& connection) {
+        const std::uint32_t samples_per_ms = kSampleRate / 1000;
+        std::uint64_t delivered = 0;  // samples of this context
+        WordTracker words;
+        bool ended_input = false;
+        bool sent_text = false;
+        auto last_answer = Clock::now();
+        try {
+            connection.send_text(opening_message(config));
+        } catch (const std::exception&) {
+            throw sdk::Error(VOX_ERR_UNAVAILABLE, "tts.elevenlabs: the WebSocket dropped before any audio");
+        }
+        for (;;) {
+            std::vector<std::string> texts;
+            bool flushed = false;
+            if (!take(id, context, texts, flushed, 0ms)) return;
+            try {
+                for (const auto& text : texts) {
+                    if (text.empty()) continue;  // {"text": ""} would end the input
+                    connection.send_text(text_message(text));
+                    sent_text = true;
+                }
+                if (flushed && !ended_input) {
+                    // Nothing was said: no audio will come, and none is owed.
+                    if (!sent_text) {
+                        connection.send_close();
+                        return end(id, std::nullopt);
+                    }
+                    connection.send_text(end_of_input_message());
+                    ended_input = true;
+                    last_answer = Clock::now();
+                }
+            } catch (const std::exception&) {
+                if (!alive(id)) return;
+                throw sdk::Error(VOX_ERR_UNAVAILABLE,
+                                 "tts.elevenlabs: the WebSocket dropped in the middle of the answer");
+            }
+            auto frame = connection.receive(kReceivePoll);
+            if (frame.kind == Connection::Kind::timeout) {
+                if (ended_input && Clock::now() - last_answer > config.read_timeout)
+                    throw sdk::Error(VOX_ERR_TIMEOUT, "tts.elevenlabs: no audio for " +
+                                                          std::to_string(config.read_timeout.count()) +
+                                                          " ms (read_timeout_ms)");
+                continue;
+            }
+            if (frame.kind == Connection::Kind::ended) {
+                if (!alive(id)) return;
+                throw sdk::Error(VOX_ERR_UNAVAILABLE,
+                                 "tts.elevenlabs: the WebSocket dropped in the middle of the answer");
+            }
+            if (frame.kind == Connection::Kind::close) {
+                // A close frame: 2 bytes of code, then the reason ElevenLabs gives (e.g. quota_exceeded).
+                std::string reason = frame.payload.size() > 2 ? frame.payload.substr(2) : "";
+                throw sdk::Error(reason.empty() ? VOX_ERR_UNAVAILABLE : status_for_error(reason),
+                                 "tts.elevenlabs: the server closed the WebSocket before the end" +
+                                     (reason.empty() ? std::string() : ": " + reason));
+            }
+            last_answer = Clock::now();
+            auto message = parse_server_message(frame.payload);
+            if (message.error) throw sdk::Error(message.error->first, message.error->second);
+            auto offset_ms = static_cast<std::uint32_t>(delivered / samples_per_ms);
+            auto found = words.add(message, offset_ms);
+            bool alive_still = deliver_if_alive(id, [&] {
+                for (const auto& word : found) sink.word(id, word.text, word.start_ms, word.end_ms);
+                if (!message.audio.empty()) sink.audio(id, message.audio.data(), message.audio.size(), kSampleRate);
+            });
+            if (!alive_still) return;
+            delivered += message.audio.size();
+            if (message.is_final) {
+                if (auto last = words.finish())
+                    deliver_if_alive(id, [&] { sink.word(id, last->text, last->start_ms, last->end_ms); });
+                connection.send_close();
+                return end(id, std::nullopt);
+            }
+        }
+    }
+
+    void fall_back(std::uint64_t id, Context& context) {
+        SentenceSplitter splitter;
+        for (;;) {
+            std::vector<std::string> texts;
+            bool flushed = false;
+            if (!take(id, context, texts, flushed, 1000ms)) return;
+            std::vector<std::string> sentences;
+            for (const auto& text : texts)
+                for (auto& sentence : splitter.push(text)) sentences.push_back(std::move(sentence));
+            if (flushed) sentences.push_back(splitter.finish());
+            for (const auto& sentence : sentences)
+                if (has_speech(sentence)) speak_http(id, context, sentence);
+            if (flushed) return end(id, std::nullopt);
+        }
+    }
+
+    void speak_http(std::uint64_t id, Context& context, const std::string& sentence) {
+        auto control = std::make_shared<RequestControl>();
+        {
+            std::lock_guard lock(mutex);
+            if (closed || dead.count(id) != 0) throw sdk::Error(VOX_ERR_CANCELLED, "cancelled");
+            context.request = control;
+        }
+        HttpRequest request;
+        request.path = "/v1/text-to-speech/" + config.voice + "/stream?output_format=" + kOutputFormat;
+        request.content_type = "application/json";
+        request.accept = "audio/pcm";
+        request.body = http_stream_body(config, sentence);
+        post(
+            config, request, *control, [&](std::istream& body) { stream_http_audio(id, body); },
+            [this](const std::string& message) { host.warn(message); });
+        std::lock_guard lock(mutex);
+        context.request.reset();
+    }
+
+    // Hands each piece of PCM on as it arrives; an odd trailing byte waits for its other half.
+    void stream_http_audio(std::uint64_t id, std::istream& body) {
+        std::vector<char> bytes(8192);
+        std::size_t carried = 0;
+        std::vector<std::int16_t> samples;
+        while (body.peek() != std::char_traits<char>::eof()) {
+            auto got = body.readsome(bytes.data() + carried, static_cast<std::streamsize>(bytes.size() - carried));
+            std::size_t available = carried + static_cast<std::size_t>(got);
+            std::size_t frames = available / 2;
+            samples.resize(frames);
+            for (std::size_t i = 0; i < frames; ++i)
+                samples[i] = static_cast<std::int16_t>(static_cast<std::uint16_t>(
+                    static_cast<unsigned char>(bytes[2 * i]) | (static_cast<unsigned char>(bytes[2 * i + 1]) << 8)));
+            carried = available % 2;
+            if (carried != 0) bytes[0] = bytes[available - 1];
+            if (frames == 0) continue;
+            if (!deliver_if_alive(id, [&] { sink.audio(id, samples.data(), frames, kSampleRate); }))
+                throw sdk::Error(VOX_ERR_CANCELLED, "cancelled");
+        }
+    }
+};
+
+ElevenLabsTtsSession::ElevenLabsTtsSession(sdk::Host host, Config config, sdk::TtsSink sink)
+    : state_(std::make_shared<State>(host, std::move(config), std::move(sink))) {}
+
+ElevenLabsTtsSession::~ElevenLabsTtsSession() {
+    std::list<Worker> workers;
+    {
+        std::lock_guard lock(state_->mutex);
+        state_->closed = true;
+        for (auto& [id, context] : state_->contexts) {
+            if (context->connection) context->connection->interrupt();
+            if (context->request) context->request->cancel();
+        }
+        workers.swap(state_->workers);
+    }
+    state_->wake.notify_all();
+    for (auto& worker : workers)
+        if (worker.thread.joinable()) worker.thread.join();
+}
+
+void ElevenLabsTtsSession::push_text(std::uint64_t id, std::string_view text) {
+    std::lock_guard lock(state_->mutex);
+    if (state_->dead.count(id) != 0) return;  // text racing a barge-in: dropped
+    auto& context = state_->contexts[id];
+    bool started = context != nullptr;
+    if (!started) context = std::make_shared<Context>();
+    if (context->flushed)
+        throw sdk::Error(VOX_ERR_INVALID_ARGUMENT,
+                         "context " + std::to_string(id) + " was already flushed; use a new context id for new text");
+    context->pending.emplace_back(text);
+    if (started) {
+        state_->wake.notify_all();
+        return;
+    }
+    // Finished workers of earlier contexts are joined here, so threads do not pile up.
+    state_->workers.remove_if([](Worker& worker) {
+        if (!worker.finished->load()) return false;
+        worker.thread.join();
+        return true;
+    });
+    Worker worker;
+    try {
+        worker.thread = std::thread([state = state_.get(), id, context, finished = worker.finished] {
+            state->run(id, context);
+            finished->store(true);
+        });
+    } catch (const std::system_error& e) {
+        state_->contexts.erase(id);
+        throw sdk::Error(VOX_ERR_UNAVAILABLE, std::string("tts.elevenlabs: cannot start a thread: ") + e.what());
+    }
+    state_->workers.push_back(std::move(worker));
+}
+
+void ElevenLabsTtsSession::flush(std::uint64_t id) {
+    {
+        std::lock_guard lock(state_->mutex);
+        if (state_->dead.count(id) != 0) return;
+        auto found = state_->contexts.find(id);
+        if (found != state_->contexts.end()) {
+            if (found->second->flushed)
+                throw sdk::Error(VOX_ERR_INVALID_ARGUMENT, "context " + std::to_string(id) + " was already flushed");
+            found->second->flushed = true;
+            state_->wake.notify_all();
+            return;
+        }
+    }
+    // No text at all: nothing to say, the context ends at once.
+    push_text(id, "");
+    std::lock_guard lock(state_->mutex);
+    if (auto found = state_->contexts.find(id); found != state_->contexts.end()) found->second->flushed = true;
+    state_->wake.notify_all();
+}
+
+void ElevenLabsTtsSession::cancel(std::uint64_t id) noexcept {
+    {
+        std::lock_guard lock(state_->mutex);
+        if (auto found = state_->contexts.find(id); found != state_->contexts.end()) {
+            if (found->second->connection) found->second->connection->interrupt();
+            if (found->second->request) found->second->request->cancel();
+        }
+        state_->bury_locked(id);
+    }
+    state_->wake.notify_all();
+    // A delivery of this context may be under way right now: wait it out.
+    std::lock_guard guard(state_->delivery);
+}
+
+}  // namespace vox::elevenlabs
