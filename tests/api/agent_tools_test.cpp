@@ -1,6 +1,7 @@
-// agent.tools through the API: the functions an agent's LLM may call in calls
-// (end_call, transfer_call, http) are stored as sent, and what the schema
-// cannot say is checked: unique names, what each type needs.
+// agent.tools and agent.fallbacks through the API: the functions an agent's
+// LLM may call in calls (end_call, transfer_call, http) are stored as sent, and
+// what the schema cannot say is checked: unique names, what each type needs,
+// fallback providers that are loaded.
 #include "api_server.hpp"
 
 namespace vox::apitest {
@@ -36,6 +37,14 @@ TEST_P(AgentToolsTest, BadToolsAreRefusedWithTheFieldAndWhy) {
     EXPECT_NE(error_for(reply, "/tools/1/name")["message"].get<std::string>().find("used twice"), std::string::npos);
     // A type the schema does not know never reaches the checks.
     ASSERT_PROBLEM(api->post("/api/agents", Json{{"name", "x"}, {"tools", {{{"type", "email"}}}}}), 422,
+                   "validation_failed");
+}
+
+TEST_P(AgentToolsTest, FallbackLlmsMustBeLoadedProviders) {
+    auto reply = api->post("/api/agents", Json{{"name", "Fallbacks"}, {"fallbacks", {{"llm", {"nosuch"}}}}});
+    ASSERT_PROBLEM(reply, 422, "validation_failed");
+    EXPECT_EQ(error_fields(reply), (std::vector<std::string>{"/fallbacks/llm/0"})) << reply.body;
+    ASSERT_PROBLEM(api->post("/api/agents", Json{{"name", "x"}, {"fallbacks", {{"vad", {"a"}}}}}), 422,
                    "validation_failed");
 }
 

@@ -166,6 +166,8 @@ public:
                 registry_.find("vad.speexdsp")};
     }
     OpenAiTestServer& llm_server() { return server_; }
+    // Registers an in-test plugin beside the real ones.
+    bool add(vox_plugin_entry_fn entry, const std::string& origin) { return registry_.add(entry, origin); }
     const PluginRegistry& registry() const { return registry_; }
 
     // Speech of `text` by flite's kal16 voice, at `rate`.

@@ -39,6 +39,7 @@ struct CallContext {
     LatencyStats latency;
     std::map<std::uint64_t, TurnTimes> turns;  // by caller turn
     nlohmann::json transcript = nlohmann::json::array();
+    nlohmann::json provider_switches = nlohmann::json::array();  // fallbacks taken
 
     std::uint64_t turn = 0;            // the current caller turn (0: the greeting)
     bool agent_audible = false;        // agent audio is playing at the caller

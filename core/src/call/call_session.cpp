@@ -253,6 +253,7 @@ private:
         result.latency = call_.latency.to_json();
         result.mean_e2e_latency_ms = call_.latency.mean("e2e");
         result.turns = call_.latency.count("e2e");
+        result.provider_switches = call_.provider_switches;
         if (flow_) {
             result.flow_path = flow_->path();
             result.collected_variables = flow_->collected();

@@ -20,6 +20,13 @@ void LlmProcessor::open() {
     if (call_.setup.providers.llm == nullptr) return;
     tools_ = agent_tools(call_.setup.agent);
     inbox_->open(pipeline(), index());
+    chain_ = {call_.setup.providers.llm};
+    for (const Provider* fallback : call_.setup.providers.llm_fallbacks)
+        if (fallback != nullptr) chain_.push_back(fallback);
+    use_provider(*chain_.front());
+}
+
+void LlmProcessor::use_provider(const Provider& provider) {
     // Every callback becomes a frame on this stage, carrying the provider's
     // generation id in `response`; the strand compares it with the running one,
     // so tokens of a cancelled request die there.
@@ -32,7 +39,7 @@ void LlmProcessor::open() {
         pipe.inject(self, std::move(f));
     };
     llm_ = std::make_unique<LlmClient>(
-        *call_.setup.providers.llm,
+        provider,
         LlmCallbacks{
             .on_token = [inject](
                             std::uint64_t generation,
@@ -198,6 +205,15 @@ void LlmProcessor::on_done(Frame f) {
 void LlmProcessor::on_error(Frame f) {
     if (f.code == "llm" && (!generation_ || f.response != *generation_)) return;  // a cancelled request
     generation_.reset();
+    if (switch_provider(f.text)) {
+        if (!first_clause_sent_) {
+            ask(response_turn_);  // the same turn, answered by the fallback
+            return;
+        }
+        // Mid-answer: what was said stands; the next turns go to the fallback.
+        cut_response();
+        return;
+    }
     bool fatal = attempts_ >= kMaxAttempts || first_clause_sent_;
     call_.emit({{"type", "error"}, {"code", "error_llm"}, {"message", f.text}, {"fatal", fatal}});
     vox::log::warn("call", "LLM request failed", {{"call_id", call_.setup.call_id}, {"error", f.text}});
@@ -219,6 +235,23 @@ void LlmProcessor::say(const std::string& text, bool counts_as_answer) {
     for (auto& f : scripted_response(call_, text, counts_as_answer, pipeline().generation()).frames) push(std::move(f));
 }
 
+bool LlmProcessor::switch_provider(const std::string& reason) {
+    if (chain_at_ + 1 >= chain_.size()) return false;
+    const Provider& from = *chain_[chain_at_];
+    const Provider& to = *chain_[++chain_at_];
+    vox::log::warn("call", "switching to a fallback LLM",
+                   {{"call_id", call_.setup.call_id}, {"from", from.key}, {"to", to.key}, {"reason", reason}});
+    nlohmann::json change = {{"stage", "llm"}, {"from", from.key}, {"to", to.key}, {"reason", reason}};
+    nlohmann::json event = change;
+    event["type"] = "provider_fallback";
+    call_.emit(std::move(event));
+    change["t_ms"] = (call_.now_ns() - call_.start_ns) / 1'000'000;
+    call_.provider_switches.push_back(std::move(change));
+    use_provider(to);  // the failed client's generations have ended: replacing it waits for nothing long
+    attempts_ = 0;
+    return true;
+}
+
 void LlmProcessor::cut_if_stalled(std::int64_t now_ns, std::uint32_t stall_ms) {
     if (!generation_ || response_ == 0 || last_token_ns_ == 0) return;
     if (now_ns - last_token_ns_ < static_cast<std::int64_t>(stall_ms) * 1'000'000) return;
@@ -228,6 +261,10 @@ void LlmProcessor::cut_if_stalled(std::int64_t now_ns, std::uint32_t stall_ms) {
                 {"message", "the LLM stopped sending mid-answer; the answer was cut short"},
                 {"fatal", false}});
     cancel_generation();
+    cut_response();
+}
+
+void LlmProcessor::cut_response() {
     std::string rest = splitter_.flush();
     if (!rest.empty()) {
         call_.conversation.append_agent(response_, rest);

@@ -46,6 +46,11 @@ private:
     void on_done(pipeline::Frame frame);
     void on_error(pipeline::Frame frame);
     void cancel_generation();
+    void use_provider(const Provider& provider);
+    // Moves on to the next fallback LLM; false when there is none.
+    bool switch_provider(const std::string& reason);
+    // Ends the response being generated with what was said so far.
+    void cut_response();
     void on_tool_call(const pipeline::Frame& frame);
     // The generation ended having called tools: hang up, transfer, or run http tools.
     void use_tools(std::uint64_t response);
@@ -58,6 +63,8 @@ private:
 
     CallContext& call_;
     std::unique_ptr<LlmClient> llm_;
+    std::vector<const Provider*> chain_;  // the agent's LLM, then its fallbacks
+    std::size_t chain_at_ = 0;
     std::vector<AgentTool> tools_;
     std::vector<nlohmann::json> tool_calls_;            // called by the running generation, OpenAI shape
     std::map<std::string, std::string> tools_pending_;  // http tool calls out, id -> name

@@ -158,6 +158,14 @@ nlohmann::json check_agent_providers(nlohmann::json& agent, const PluginRegistry
         }
     }
     check_agent_tools(agent, plugins, problems);
+    if (auto fallbacks = agent.find("fallbacks"); fallbacks != agent.end() && fallbacks->is_object()) {
+        const auto list = fallbacks->value("llm", nlohmann::json::array());
+        for (std::size_t i = 0; i < list.size(); ++i)
+            if (list[i].is_string() && plugins.find(ProviderKind::llm, list[i].get<std::string>()) == nullptr)
+                problems.push_back(problem("/fallbacks/llm/" + std::to_string(i),
+                                           "fallback llm provider '" + list[i].get<std::string>() + "' is not loaded",
+                                           names_of(plugins, ProviderKind::llm)));
+    }
     return problems;
 }
 

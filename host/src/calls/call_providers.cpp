@@ -52,6 +52,12 @@ ResolvedProviders resolve_call_providers(const json& agent, const json& flow, co
     } catch (const CallRefusal&) {
         if (!has_flow) throw;
     }
+    // Fallbacks not loaded now are left out (the agent was checked when it was saved; a plugin may have gone since).
+    if (auto fallbacks = agent.find("fallbacks"); fallbacks != agent.end() && fallbacks->is_object())
+        for (const auto& name : fallbacks->value("llm", json::array()))
+            if (const Provider* provider =
+                    name.is_string() ? plugins.find(ProviderKind::llm, name.get<std::string>()) : nullptr)
+                resolved.providers.llm_fallbacks.push_back(provider);
     if (auto tools = agent.find("tools"); tools != agent.end() && tools->is_array())
         for (const auto& tool : *tools)
             if (tool.value("type", "") == "http") {

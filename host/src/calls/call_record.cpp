@@ -89,6 +89,7 @@ json completed_record(json record, const call::CallResult& result, const std::st
     record["disconnection_reason"] = reason;
     record["transcript"] = transcript_of(result.transcript);
     record["latency"] = latency_of(result.latency);
+    if (!result.provider_switches.empty()) record["provider_switches"] = result.provider_switches;
     if (!result.flow_path.empty()) {
         record["flow_path"] = result.flow_path;
         record["collected_variables"] = result.collected_variables;

@@ -25,6 +25,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vox::call {
 
@@ -51,6 +52,10 @@ struct CallProviders {
     const Provider* llm = nullptr;  // may be null: the agent then only says its begin message
     const Provider* tts = nullptr;
     const Provider* vad = nullptr;  // may be null: a built-in energy detector is used
+    // Taken in order when the LLM fails (a refused connection, a timeout on
+    // the first token, an error mid-stream): before it has spoken, the same
+    // turn is asked again of the next; after, the next turns are.
+    std::vector<const Provider*> llm_fallbacks{};
 };
 
 struct CallSetup {
@@ -96,6 +101,8 @@ struct CallResult {
     // and the variables its nodes collected.
     nlohmann::json flow_path = nlohmann::json::array();
     nlohmann::json collected_variables = nlohmann::json::object();
+    // Providers the call switched away from: [{"stage","from","to","reason","t_ms"}].
+    nlohmann::json provider_switches = nlohmann::json::array();
 };
 
 class CallObserver {
