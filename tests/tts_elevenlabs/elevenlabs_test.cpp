@@ -47,7 +47,8 @@ struct Recorder {
 
 class Session {
 public:
-    Session(const Provider& provider, Recorder& recorder) : vtable_(&provider.vtable<vox_tts_vtable>()) {
+    Session(const Provider& provider, Recorder& recorder, const std::string& settings = "{}")
+        : vtable_(&provider.vtable<vox_tts_vtable>()) {
         callbacks_.struct_size = sizeof callbacks_;
         callbacks_.user = &recorder;
         callbacks_.on_audio = [](void* user, std::uint64_t id, const vox_audio* audio) {
@@ -76,7 +77,7 @@ public:
         };
         vox_error error{};
         error.struct_size = sizeof error;
-        EXPECT_EQ(vtable_->open(provider.plugin_context(), "{}", &callbacks_, &session_, &error), VOX_OK);
+        EXPECT_EQ(vtable_->open(provider.plugin_context(), settings.c_str(), &callbacks_, &session_, &error), VOX_OK);
     }
     ~Session() { close(); }
     void push(std::uint64_t id, const std::string& text) {
@@ -107,8 +108,11 @@ std::vector<std::int16_t> expected(std::size_t first, std::size_t count) {
     return pcm;
 }
 
-FakeElevenLabsServer::Script script(int ws_status, int http_status = 0, std::string detail = "", bool drop = false) {
+FakeElevenLabsServer::Script script(int ws_status, int http_status = 0, std::string detail = "", bool drop = false,
+                                    std::string error = "", std::string close = "") {
     FakeElevenLabsServer::Script result;
+    result.error_after_opening = std::move(error);
+    result.close_after_opening = std::move(close);
     result.ws_status = ws_status;
     result.http_status = http_status;
     result.http_detail = std::move(detail);
@@ -272,6 +276,65 @@ TEST_F(ElevenLabs, ConnectionDroppedMidStreamIsUnavailable) {
     // Whether the first chunk is read before the failed send notices the drop is a race: a prefix either way.
     ASSERT_LE(got.samples.size(), 13u * 160u);
     EXPECT_EQ(got.samples, expected(0, got.samples.size()));
+}
+
+TEST_F(ElevenLabs, ErrorMessageOnTheSocketIsMapped) {
+    server_.set_script(script(0, 0, "", false, "invalid_api_key"));
+    Session session(*tts_, recorder_);
+    session.push(1, "Hello.");
+    session.flush(1);
+    ASSERT_TRUE(recorder_.wait_end(1));
+    auto got = recorder_.get(1);
+    ASSERT_EQ(got.errors.size(), 1u);
+    EXPECT_EQ(got.errors[0].first, VOX_ERR_AUTH);
+    EXPECT_NE(got.errors[0].second.find("invalid_api_key"), std::string::npos);
+}
+
+TEST_F(ElevenLabs, CloseWithQuotaReasonIsRateLimited) {
+    server_.set_script(script(0, 0, "", false, "", "quota_exceeded"));
+    Session session(*tts_, recorder_);
+    session.push(1, "Hello.");
+    session.flush(1);
+    ASSERT_TRUE(recorder_.wait_end(1));
+    auto got = recorder_.get(1);
+    ASSERT_EQ(got.errors.size(), 1u);
+    EXPECT_EQ(got.errors[0].first, VOX_ERR_RATE_LIMITED);
+    EXPECT_EQ(got.done, 0);
+}
+
+TEST_F(ElevenLabs, FlushWithoutTextIsDoneWithoutConnecting) {
+    Session session(*tts_, recorder_);
+    session.flush(7);
+    ASSERT_TRUE(recorder_.wait_end(7));
+    EXPECT_EQ(recorder_.get(7).done, 1);
+    EXPECT_TRUE(recorder_.get(7).samples.empty());
+    EXPECT_EQ(server_.record().handshakes, 0);
+}
+
+TEST_F(ElevenLabs, SessionSettingsChooseVoiceAndModel) {
+    Session session(*tts_, recorder_, R"({"voice": "21m00Tcm4TlvDq8ikWAM", "model_id": "eleven_turbo_v2_5",
+                                          "stability": 0.3})");
+    session.push(1, "Hi.");
+    session.flush(1);
+    ASSERT_TRUE(recorder_.wait_end(1));
+    EXPECT_EQ(recorder_.get(1).done, 1);
+    auto record = server_.record();
+    ASSERT_FALSE(record.paths.empty());
+    EXPECT_EQ(
+        record.paths[0].rfind("/v1/text-to-speech/21m00Tcm4TlvDq8ikWAM/stream-input?model_id=eleven_turbo_v2_5", 0),
+        0u);
+    EXPECT_DOUBLE_EQ(record.openings.at(0)["voice_settings"]["stability"].get<double>(), 0.3);
+}
+
+TEST(ElevenLabsConfig, RefusesTheCloudServiceWithoutAKey) {
+    ::unsetenv("ELEVENLABS_API_KEY");
+    HostServices host;
+    RegistryOptions options;
+    options.settings_for = [](const std::string&) { return nlohmann::json{{"api_key", ""}}; };
+    PluginRegistry registry(host, std::move(options));
+    EXPECT_FALSE(PluginLoader(registry).load_file(VOX_TEST_ELEVENLABS_PLUGIN));
+    ASSERT_EQ(registry.refused().size(), 1u);
+    EXPECT_NE(registry.refused()[0].reason.find("ELEVENLABS_API_KEY"), std::string::npos);
 }
 
 TEST_F(ElevenLabs, DescribeListsTheAccountVoices) {

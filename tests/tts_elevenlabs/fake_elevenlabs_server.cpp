@@ -157,6 +157,19 @@ private:
             if (first) {
                 first = false;
                 impl_.update([&] { impl_.record.openings.push_back(message); });
+                if (!script.error_after_opening.empty()) {
+                    std::string error = nlohmann::json{
+                        {"message", "scripted error"},
+                        {"error", script.error_after_opening},
+                        {"code", 1008}}.dump();
+                    socket.sendFrame(error.data(), static_cast<int>(error.size()));
+                    socket.shutdown(WebSocket::WS_POLICY_VIOLATION, script.error_after_opening);
+                    return drain(socket, buffer);
+                }
+                if (!script.close_after_opening.empty()) {
+                    socket.shutdown(WebSocket::WS_POLICY_VIOLATION, script.close_after_opening);
+                    return drain(socket, buffer);
+                }
                 continue;
             }
             if (text.empty()) {
@@ -188,6 +201,17 @@ private:
                 socket.impl()->shutdown();  // no close frame: a dropped connection
                 return;
             }
+        }
+    }
+
+    // The closing handshake as a WebSocket server does it: after its close
+    // frame, it reads (and ignores) until the client's close frame or the end.
+    static void drain(WebSocket& socket, Poco::Buffer<char>& buffer) {
+        for (;;) {
+            int flags = 0;
+            buffer.resize(0);
+            int size = socket.receiveFrame(buffer, flags);
+            if ((size == 0 && flags == 0) || (flags & WebSocket::FRAME_OP_BITMASK) == WebSocket::FRAME_OP_CLOSE) return;
         }
     }
 

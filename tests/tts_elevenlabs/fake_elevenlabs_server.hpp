@@ -8,7 +8,8 @@
 // The audio is synthetic: 10 ms (160 samples at 16 kHz) per character, the
 // samples numbered across one connection or request (sample(i)).
 // Scripted failures: a handshake status, an HTTP status (with ElevenLabs'
-// detail body), a connection dropped after the first audio.
+// detail body), a connection dropped after the first audio, an error
+// message or a close frame with a reason after the opening message.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -31,6 +32,8 @@ public:
         int http_status = 0;      // != 0: answer the stream endpoint with this status...
         std::string http_detail;  // ...and {"detail": {"status": this}}
         bool drop_after_first_audio = false;
+        std::string error_after_opening;  // != "": answer the opening with {"error": this, "message", "code": 1008}
+        std::string close_after_opening;  // != "": close with 1008 and this reason after the opening
     };
 
     // What the server saw.

@@ -13,6 +13,7 @@
 #include <list>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -58,6 +59,30 @@ struct ElevenLabsTtsSession::State {
     std::list<Worker> workers;
 
     State(sdk::Host h, Config c, sdk::TtsSink s) : host(h), config(std::move(c)), sink(std::move(s)) {}
+
+    // A new context and its worker. Caller holds `mutex`.
+    void start_locked(std::uint64_t id, std::string_view text, bool flushed) {
+        auto context = std::make_shared<Context>();
+        context->pending.emplace_back(text);
+        context->flushed = flushed;
+        // Finished workers of earlier contexts are joined here, so threads do not pile up.
+        workers.remove_if([](Worker& worker) {
+            if (!worker.finished->load()) return false;
+            worker.thread.join();
+            return true;
+        });
+        Worker worker;
+        try {
+            worker.thread = std::thread([this, id, context, finished = worker.finished] {
+                run(id, context);
+                finished->store(true);
+            });
+        } catch (const std::system_error& e) {
+            throw sdk::Error(VOX_ERR_UNAVAILABLE, std::string("tts.elevenlabs: cannot start a thread: ") + e.what());
+        }
+        contexts[id] = std::move(context);
+        workers.push_back(std::move(worker));
+    }
 
     void bury_locked(std::uint64_t id) {
         contexts.erase(id);
@@ -177,7 +202,7 @@ struct ElevenLabsTtsSession::State {
         try {
             connection.send_text(opening_message(config));
         } catch (const std::exception&) {
-            throw sdk::Error(VOX_ERR_UNAVAILABLE, "tts.elevenlabs: the WebSocket dropped before any audio");
+            dropped(id, connection);
         }
         for (;;) {
             std::vector<std::string> texts;
@@ -200,9 +225,7 @@ struct ElevenLabsTtsSession::State {
                     last_answer = Clock::now();
                 }
             } catch (const std::exception&) {
-                if (!alive(id)) return;
-                throw sdk::Error(VOX_ERR_UNAVAILABLE,
-                                 "tts.elevenlabs: the WebSocket dropped in the middle of the answer");
+                dropped(id, connection);
             }
             auto frame = connection.receive(kReceivePoll);
             if (frame.kind == Connection::Kind::timeout) {
@@ -217,13 +240,7 @@ struct ElevenLabsTtsSession::State {
                 throw sdk::Error(VOX_ERR_UNAVAILABLE,
                                  "tts.elevenlabs: the WebSocket dropped in the middle of the answer");
             }
-            if (frame.kind == Connection::Kind::close) {
-                // A close frame: 2 bytes of code, then the reason ElevenLabs gives (e.g. quota_exceeded).
-                std::string reason = frame.payload.size() > 2 ? frame.payload.substr(2) : "";
-                throw sdk::Error(reason.empty() ? VOX_ERR_UNAVAILABLE : status_for_error(reason),
-                                 "tts.elevenlabs: the server closed the WebSocket before the end" +
-                                     (reason.empty() ? std::string() : ": " + reason));
-            }
+            if (frame.kind == Connection::Kind::close) throw closed_early(frame.payload);
             last_answer = Clock::now();
             auto message = parse_server_message(frame.payload);
             if (message.error) throw sdk::Error(message.error->first, message.error->second);
@@ -242,6 +259,34 @@ struct ElevenLabsTtsSession::State {
                 return end(id, std::nullopt);
             }
         }
+    }
+
+    // A close frame: 2 bytes of code, then the reason ElevenLabs gives (e.g. quota_exceeded).
+    static sdk::Error closed_early(const std::string& payload) {
+        std::string reason = payload.size() > 2 ? payload.substr(2) : "";
+        return sdk::Error(reason.empty() ? VOX_ERR_UNAVAILABLE : status_for_error(reason),
+                          "tts.elevenlabs: the server closed the WebSocket before the end" +
+                              (reason.empty() ? std::string() : ": " + reason));
+    }
+
+    // A send failed: the server may have said why (an error message, a close
+    // frame with a reason) just before it closed; report that if it is there.
+    [[noreturn]] void dropped(std::uint64_t id, Connection& connection) {
+        if (!alive(id)) throw sdk::Error(VOX_ERR_CANCELLED, "cancelled");
+        for (int i = 0; i < 5; ++i) {
+            auto frame = connection.receive(kReceivePoll);
+            if (frame.kind == Connection::Kind::close) throw closed_early(frame.payload);
+            if (frame.kind == Connection::Kind::ended) break;
+            if (frame.kind != Connection::Kind::text) continue;
+            std::optional<ServerMessage> message;
+            try {
+                message = parse_server_message(frame.payload);
+            } catch (const sdk::Error&) {
+                continue;  // garbage says nothing about why the socket went
+            }
+            if (message->error) throw sdk::Error(message->error->first, message->error->second);
+        }
+        throw sdk::Error(VOX_ERR_UNAVAILABLE, "tts.elevenlabs: the WebSocket dropped in the middle of the answer");
     }
 
     void fall_back(std::uint64_t id, Context& context) {
@@ -323,53 +368,24 @@ ElevenLabsTtsSession::~ElevenLabsTtsSession() {
 void ElevenLabsTtsSession::push_text(std::uint64_t id, std::string_view text) {
     std::lock_guard lock(state_->mutex);
     if (state_->dead.count(id) != 0) return;  // text racing a barge-in: dropped
-    auto& context = state_->contexts[id];
-    bool started = context != nullptr;
-    if (!started) context = std::make_shared<Context>();
-    if (context->flushed)
+    auto found = state_->contexts.find(id);
+    if (found == state_->contexts.end()) return state_->start_locked(id, text, false);
+    if (found->second->flushed)
         throw sdk::Error(VOX_ERR_INVALID_ARGUMENT,
                          "context " + std::to_string(id) + " was already flushed; use a new context id for new text");
-    context->pending.emplace_back(text);
-    if (started) {
-        state_->wake.notify_all();
-        return;
-    }
-    // Finished workers of earlier contexts are joined here, so threads do not pile up.
-    state_->workers.remove_if([](Worker& worker) {
-        if (!worker.finished->load()) return false;
-        worker.thread.join();
-        return true;
-    });
-    Worker worker;
-    try {
-        worker.thread = std::thread([state = state_.get(), id, context, finished = worker.finished] {
-            state->run(id, context);
-            finished->store(true);
-        });
-    } catch (const std::system_error& e) {
-        state_->contexts.erase(id);
-        throw sdk::Error(VOX_ERR_UNAVAILABLE, std::string("tts.elevenlabs: cannot start a thread: ") + e.what());
-    }
-    state_->workers.push_back(std::move(worker));
+    found->second->pending.emplace_back(text);
+    state_->wake.notify_all();
 }
 
 void ElevenLabsTtsSession::flush(std::uint64_t id) {
-    {
-        std::lock_guard lock(state_->mutex);
-        if (state_->dead.count(id) != 0) return;
-        auto found = state_->contexts.find(id);
-        if (found != state_->contexts.end()) {
-            if (found->second->flushed)
-                throw sdk::Error(VOX_ERR_INVALID_ARGUMENT, "context " + std::to_string(id) + " was already flushed");
-            found->second->flushed = true;
-            state_->wake.notify_all();
-            return;
-        }
-    }
-    // No text at all: nothing to say, the context ends at once.
-    push_text(id, "");
     std::lock_guard lock(state_->mutex);
-    if (auto found = state_->contexts.find(id); found != state_->contexts.end()) found->second->flushed = true;
+    if (state_->dead.count(id) != 0) return;
+    auto found = state_->contexts.find(id);
+    // No text at all: the worker ends the context at once, without connecting.
+    if (found == state_->contexts.end()) return state_->start_locked(id, "", true);
+    if (found->second->flushed)
+        throw sdk::Error(VOX_ERR_INVALID_ARGUMENT, "context " + std::to_string(id) + " was already flushed");
+    found->second->flushed = true;
     state_->wake.notify_all();
 }
 
