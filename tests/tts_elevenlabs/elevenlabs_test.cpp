@@ -164,6 +164,7 @@ TEST_F(ElevenLabs, StreamsAudioAndWordsOverTheWebSocketThenDone) {
     auto record = server_.record();
     EXPECT_EQ(record.handshakes, 1);
     EXPECT_EQ(record.texts, (std::vector<std::string>{"Hello there. ", "How are you? "}));
+    EXPECT_EQ(record.flushes, (std::vector<bool>{true, true}));  // each chunk ends a sentence
     EXPECT_EQ(record.end_of_input, 1);
     ASSERT_EQ(record.openings.size(), 1u);
     EXPECT_EQ(record.openings[0]["text"], " ");

@@ -179,7 +179,10 @@ private:
                 socket.shutdown();
                 return;
             }
-            impl_.update([&] { impl_.record.texts.push_back(text); });
+            impl_.update([&] {
+                impl_.record.texts.push_back(text);
+                impl_.record.flushes.push_back(message.value("flush", false));
+            });
             nlohmann::json alignment{{"chars", nlohmann::json::array()},
                                      {"charStartTimesMs", nlohmann::json::array()},
                                      {"charsDurationsMs", nlohmann::json::array()}};

@@ -44,6 +44,7 @@ public:
         std::vector<std::string> texts;        // text chunks (WebSocket) or sentences (HTTP), in order
         std::vector<nlohmann::json> openings;  // the first message of each socket
         std::vector<std::string> paths;        // handshake / request paths with their query
+        std::vector<bool> flushes;             // per WebSocket text chunk: "flush": true
         int end_of_input = 0;
         int connections_ended = 0;         // WebSocket handlers done
         bool key_seen_in_message = false;  // the key must travel in the header only

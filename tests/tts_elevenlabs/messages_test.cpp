@@ -72,7 +72,12 @@ TEST(ElevenLabsMessages, ClientMessagesFollowTheProtocol) {
     Config config;
     EXPECT_EQ(text_message("Hello"), R"({"text":"Hello "})");
     EXPECT_EQ(text_message("Hello "), R"({"text":"Hello "})");
+    EXPECT_EQ(text_message("Hi.", true), R"({"flush":true,"text":"Hi. "})");
     EXPECT_EQ(end_of_input_message(), R"({"text":""})");
+    EXPECT_TRUE(ends_sentence("Hello there. "));
+    EXPECT_TRUE(ends_sentence("He said \"yes!\""));
+    EXPECT_FALSE(ends_sentence("Hello there"));
+    EXPECT_FALSE(ends_sentence("  "));
     config.api_key = "xi-secret-in-header-only";  // the key goes in the handshake header, never a message
     auto opening = nlohmann::json::parse(opening_message(config));
     EXPECT_EQ(opening["text"], " ");

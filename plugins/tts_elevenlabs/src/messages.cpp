@@ -39,10 +39,17 @@ std::string opening_message(const Config& config) {
     return dump({{"text", " "}, {"voice_settings", voice_settings(config)}});
 }
 
-std::string text_message(std::string_view text) {
+std::string text_message(std::string_view text, bool flush) {
     std::string chunk(text);
     if (chunk.empty() || chunk.back() != ' ') chunk += ' ';
-    return dump({{"text", chunk}});
+    nlohmann::json message{{"text", chunk}};
+    if (flush) message["flush"] = true;
+    return dump(message);
+}
+
+bool ends_sentence(std::string_view text) {
+    auto end = text.find_last_not_of(" \t\r\n\"')");
+    return end != std::string_view::npos && std::string_view(".!?;:").find(text[end]) != std::string_view::npos;
 }
 
 std::string end_of_input_message() { return dump({{"text", ""}}); }

@@ -19,7 +19,12 @@ namespace vox::elevenlabs {
 // {"text": " ", "voice_settings": {...}}: the first message (the key travels in the handshake header).
 std::string opening_message(const Config& config);
 // {"text": "<chunk> "}: ElevenLabs wants every chunk to end with a space.
-std::string text_message(std::string_view text);
+// With `flush` ("flush": true) the server speaks what it has buffered now
+// instead of waiting for more text (its chunk_length_schedule).
+std::string text_message(std::string_view text, bool flush = false);
+// True when `text` ends a sentence (. ! ? and the like, maybe followed by
+// quotes or spaces): the point where the buffered text is worth speaking at once.
+bool ends_sentence(std::string_view text);
 // {"text": ""}: no more text; the server speaks the rest, sends isFinal and closes.
 std::string end_of_input_message();
 // The body of POST /v1/text-to-speech/{voice}/stream.

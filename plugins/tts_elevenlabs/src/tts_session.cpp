@@ -211,7 +211,8 @@ struct ElevenLabsTtsSession::State {
             try {
                 for (const auto& text : texts) {
                     if (text.empty()) continue;  // {"text": ""} would end the input
-                    connection.send_text(text_message(text));
+                    // A complete sentence is spoken now, not when the server's buffer fills.
+                    connection.send_text(text_message(text, ends_sentence(text)));
                     sent_text = true;
                 }
                 if (flushed && !ended_input) {
