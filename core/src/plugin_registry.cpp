@@ -87,6 +87,30 @@ bool PluginRegistry::add(vox_plugin_entry_fn entry, const std::string& origin) {
         for (const auto& [key, raw] : enabled) config[key] = options_.settings_for(key);
     std::string config_text = config.dump();
 
+    if (auto kept = previous_instance(descriptor)) {
+        bool unchanged = kept->config == config_text;
+        bool offers_transport = std::any_of(enabled.begin(), enabled.end(), [](const auto& entry_pair) {
+            return entry_pair.second->kind == VOX_PROVIDER_TRANSPORT;
+        });
+        bool single_init = descriptor->abi_minor < 3;  // before ABI 1.3, init was promised to run once
+        if (unchanged || offers_transport || single_init) {
+            if (!unchanged) {
+                std::string reason =
+                    offers_transport ? "its settings changed, and a transport keeps its listening socket until voxd restarts"
+                                     : "its settings changed, and it was built for ABI " +
+                                           std::to_string(descriptor->abi_major) + "." +
+                                           std::to_string(descriptor->abi_minor) +
+                                           ", which initialises a plugin only once: restart voxd to apply them";
+                restart_needed_.push_back({kept->name, origin, reason});
+                log::warn("plugins", "plugin settings changed but cannot be applied without a restart",
+                          {{"plugin", kept->name}, {"path", origin}, {"reason", reason}});
+            }
+            origins_.insert(origin);
+            register_providers(kept, enabled);
+            return true;
+        }
+    }
+
     void* context = nullptr;
     vox_error err{sizeof(vox_error), VOX_OK, {}};
     vox_status status = descriptor->init(host_.table_for(descriptor->name), config_text.c_str(), &context, &err);
@@ -97,10 +121,24 @@ bool PluginRegistry::add(vox_plugin_entry_fn entry, const std::string& origin) {
         return false;
     }
 
-    plugins_.push_back({descriptor->name, descriptor->version, descriptor->description != nullptr ? descriptor->description : "",
-                        origin, descriptor, context});
-    const PluginRecord* record = &plugins_.back();
+    // Deinitialised when the last registry holding it lets go (see shutdown()).
+    auto record = std::shared_ptr<PluginRecord>(
+        new PluginRecord{descriptor->name, descriptor->version,
+                         descriptor->description != nullptr ? descriptor->description : "", origin, descriptor,
+                         context, config_text},
+        [](PluginRecord* plugin) {
+            plugin->descriptor->deinit(plugin->context);
+            delete plugin;  // NOLINT(cppcoreguidelines-owning-memory)
+        });
     origins_.insert(origin);
+    initialised_here_.insert(record.get());
+    register_providers(record, enabled);
+    return true;
+}
+
+void PluginRegistry::register_providers(const std::shared_ptr<PluginRecord>& plugin,
+                                        const std::vector<std::pair<std::string, const vox_provider*>>& enabled) {
+    plugins_.push_back(plugin);
     for (const auto& [key, raw] : enabled) {
         Provider provider;
         provider.key = key;
@@ -110,15 +148,30 @@ bool PluginRegistry::add(vox_plugin_entry_fn entry, const std::string& origin) {
         provider.capabilities = nlohmann::json::parse(raw->capabilities_json);
         provider.settings_schema = nlohmann::json::parse(raw->settings_schema_json);
         provider.raw = raw;
-        provider.plugin = record;
+        provider.plugin = plugin.get();
         providers_.emplace(key, std::move(provider));
     }
     nlohmann::json keys = nlohmann::json::array();
     for (const auto& [key, raw] : enabled) keys.push_back(key);
-    log::info("plugins", "plugin loaded",
-              {{"plugin", record->name}, {"version", record->version}, {"path", origin}, {"providers", keys}});
-    return true;
+    log::info("plugins", initialised_here_.contains(plugin.get()) ? "plugin loaded" : "plugin carried over",
+              {{"plugin", plugin->name}, {"version", plugin->version}, {"path", plugin->origin}, {"providers", keys}});
 }
+
+std::shared_ptr<PluginRecord> PluginRegistry::previous_instance(const vox_plugin_descriptor* descriptor) const {
+    if (!options_.previous) return nullptr;
+    for (const auto& plugin : options_.previous->plugins_)
+        if (plugin->descriptor == descriptor) return plugin;
+    return nullptr;
+}
+
+std::vector<const PluginRecord*> PluginRegistry::plugins() const {
+    std::vector<const PluginRecord*> all;
+    all.reserve(plugins_.size());
+    for (const auto& plugin : plugins_) all.push_back(plugin.get());
+    return all;
+}
+
+bool PluginRegistry::initialised_here(const PluginRecord& plugin) const { return initialised_here_.contains(&plugin); }
 
 const Provider* PluginRegistry::find(std::string_view key) const {
     auto found = providers_.find(key);
@@ -156,12 +209,12 @@ nlohmann::json PluginRegistry::to_json() const {
     }
     nlohmann::json plugins = nlohmann::json::array();
     for (const auto& plugin : plugins_)
-        plugins.push_back({{"name", plugin.name},
-                           {"version", plugin.version},
-                           {"description", plugin.description},
-                           {"path", plugin.origin},
-                           {"abi", std::to_string(plugin.descriptor->abi_major) + "." +
-                                       std::to_string(plugin.descriptor->abi_minor)}});
+        plugins.push_back({{"name", plugin->name},
+                           {"version", plugin->version},
+                           {"description", plugin->description},
+                           {"path", plugin->origin},
+                           {"abi", std::to_string(plugin->descriptor->abi_major) + "." +
+                                       std::to_string(plugin->descriptor->abi_minor)}});
     nlohmann::json refused = nlohmann::json::array();
     for (const auto& r : refused_) refused.push_back({{"path", r.origin}, {"reason", r.reason}});
     nlohmann::json disabled = nlohmann::json::array();
@@ -172,9 +225,11 @@ nlohmann::json PluginRegistry::to_json() const {
 void PluginRegistry::shutdown() {
     if (shut_down_) return;
     shut_down_ = true;
-    host_.shutdown();
+    if (options_.stops_host_services) host_.shutdown();
     providers_.clear();
-    for (auto it = plugins_.rbegin(); it != plugins_.rend(); ++it) it->descriptor->deinit(it->context);
+    initialised_here_.clear();
+    options_.previous = nullptr;
+    while (!plugins_.empty()) plugins_.pop_back();  // reverse order
 }
 
 }  // namespace vox

@@ -28,6 +28,12 @@
  *      once (calls on a session are serialised by the call's strand).
  *   5. Plugins are never unloaded: a plugin may start threads and keep them
  *      until deinit returns.
+ *   6. Reloads (ABI 1.3). When its settings change on a configuration reload,
+ *      the host calls init() again while the earlier context still serves
+ *      live calls, and deinit()s that earlier context once its last session
+ *      has closed. Contexts must therefore be independent of each other: keep
+ *      state in the context, not in globals. A plugin built for ABI < 1.3 is
+ *      initialised only once; its new settings wait for a restart.
  *
  * Audio crossing the boundary is always signed 16-bit little-endian PCM,
  * interleaved, with its sample rate and channel count stated alongside.
@@ -44,7 +50,7 @@ extern "C" {
 #endif
 
 #define VOX_ABI_MAJOR 1
-#define VOX_ABI_MINOR 2
+#define VOX_ABI_MINOR 3
 
 /* The name of the one exported symbol, for dlsym. */
 #define VOX_PLUGIN_ENTRY_SYMBOL "vox_plugin_entry"
@@ -449,14 +455,18 @@ typedef struct vox_plugin_descriptor {
     const char* description; /* one line for people */
 
     /*
-     * Called once, on the host's main thread, before any provider is used.
+     * Called on the host's main thread before any provider of the context is
+     * used: once at start-up, and again for a new context when a reload
+     * changes this plugin's settings (rule 6).
      * `host` lives until deinit() returns. `config_json` (borrowed) is an
      * object mapping "<kind>.<name>" of this plugin's providers to their
      * configured settings. Sets *plugin_ctx (may be NULL), handed back to
      * every provider function. A failure refuses the whole plugin.
      */
     vox_status (*init)(const vox_host_services* host, const char* config_json, void** plugin_ctx, vox_error* err);
-    /* Called once at shutdown, after every session is closed. Main thread. */
+    /* Called once per context, after every session of that context is
+     * closed: at shutdown, or after a reload once its last call has ended.
+     * Main thread. */
     void (*deinit)(void* plugin_ctx);
 
     /* The providers; static data owned by the plugin. */
