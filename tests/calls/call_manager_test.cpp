@@ -23,7 +23,9 @@ namespace vox::calltest {
 namespace {
 
 using namespace std::chrono_literals;
+using host::AgentDefaults;
 using host::CallManager;
+using host::ProviderCatalog;
 using host::CallRefusal;
 using host::CallRefusalKind;
 
@@ -49,8 +51,10 @@ protected:
         fake_transport().reset();
         database_ = std::make_unique<testing::TestDatabase>(testing::TestBackend::sqlite);
         store_ = storage::open_store(database_->options());
-        registry_ = std::make_unique<PluginRegistry>(host_);
-        ASSERT_TRUE(registry_->add(&fake_call_plugin_entry, "static:fake_calls"));
+        auto registry = std::make_unique<PluginRegistry>(host_);
+        ASSERT_TRUE(registry->add(&fake_call_plugin_entry, "static:fake_calls"));
+        providers_ = std::make_unique<ProviderCatalog>(host_);
+        providers_->adopt(std::move(registry), AgentDefaults{});
         agent_ = make_agent("active");
         start_manager();
     }
@@ -58,13 +62,13 @@ protected:
     void TearDown() override {
         if (manager_) manager_->shutdown(2s);
         manager_.reset();
-        registry_.reset();
+        providers_.reset();
     }
 
     void start_manager() {
         auto pipeline = std::make_unique<FakePipeline>();
         pipeline_ = pipeline.get();
-        manager_ = std::make_unique<CallManager>(store_, *registry_, options_, std::move(pipeline));
+        manager_ = std::make_unique<CallManager>(store_, *providers_, options_, std::move(pipeline));
         ASSERT_TRUE(manager_->start_transport({{"port", 0}}));
     }
     void restart_manager() {
@@ -120,7 +124,7 @@ protected:
     std::unique_ptr<testing::TestDatabase> database_;
     storage::Store store_;
     HostServices host_;
-    std::unique_ptr<PluginRegistry> registry_;
+    std::unique_ptr<ProviderCatalog> providers_;
     host::CallManagerOptions options_;
     FakePipeline* pipeline_ = nullptr;
     std::unique_ptr<CallManager> manager_;
@@ -313,7 +317,8 @@ TEST_F(CallManagerTest, RefusesUnknownAndInactiveAgentsMissingProvidersAndTooMan
 TEST_F(CallManagerTest, WithoutTheTransportWebCallsAreRefused) {
     manager_->shutdown(1s);
     auto pipeline = std::make_unique<FakePipeline>();
-    PluginRegistry empty(host_);
+    ProviderCatalog empty(host_);
+    empty.adopt(std::make_unique<PluginRegistry>(host_), AgentDefaults{});
     CallManager bare(store_, empty, options_, std::move(pipeline));
     EXPECT_FALSE(bare.start_transport(json::object()));
     CallManager::StartRequest request;

@@ -26,7 +26,8 @@ bool boolean_parameter(const std::map<std::string, std::string>& query, const st
 }
 
 void require_valid_providers(json& agent, const ApiContext& context) {
-    auto problems = check_agent_providers(agent, context.plugins, context.agent_defaults);
+    ProviderGenerationPtr providers = context.providers.current();
+    auto problems = check_agent_providers(agent, *providers->plugins, providers->agents);
     if (!problems.empty())
         throw validation_failed(std::move(problems), "the agent names providers, a voice, a language or a model "
                                                      "that the loaded providers do not offer");
@@ -63,7 +64,7 @@ void add_agent_routes(ApiRoutes& routes, ApiContext& context) {
         validate_against("agent_input", input);
         if (!input.contains("name"))
             throw validation_failed(json::array({{{"field", "/name"}, {"message", "name is required"}}}));
-        json agent = new_agent(input, context.agent_defaults);
+        json agent = new_agent(input, context.providers.current()->agents);
         require_valid_providers(agent, context);
         context.store.agents->create(agent);
         exchange.response().set("Location", "/api/agents/" + agent["id"].get<std::string>());
@@ -148,7 +149,7 @@ void add_agent_routes(ApiRoutes& routes, ApiContext& context) {
         validate_against("flow", flow);
         auto problems = check_flow_structure(flow);
         if (!problems.empty()) throw validation_failed(std::move(problems), "the flow's structure is not sound");
-        problems = check_flow_nodes(flow, context.plugins);
+        problems = check_flow_nodes(flow, *context.providers.current()->plugins);
         if (!problems.empty())
             throw validation_failed(std::move(problems), "nodes of the flow have unknown types or invalid configs");
         flow.erase("updated_at");

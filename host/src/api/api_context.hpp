@@ -3,9 +3,9 @@
 #pragma once
 
 #include "config/voxd_settings.hpp"
+#include "providers/provider_catalog.hpp"
 
 #include <vox/core/auth/api_keys.hpp>
-#include <vox/core/plugin_registry.hpp>
 #include <vox/core/storage/store.hpp>
 
 namespace vox::host {
@@ -13,8 +13,8 @@ namespace vox::host {
 struct ApiContext {
     storage::Store& store;
     auth::ApiKeyService& keys;
-    const PluginRegistry& plugins;
-    AgentDefaults agent_defaults;
+    // Each request reads the current generation once (plugins and agent defaults).
+    const ProviderCatalog& providers;
     std::size_t max_body_bytes;
 };
 

@@ -1,10 +1,11 @@
 // voxd as a Poco ServerApplication: reads the command line, builds the
 // layered configuration, loads plugins, serves HTTP until SIGTERM/SIGINT,
-// then drains and exits 0. Exit codes follow sysexits: 64 usage, 78 bad
+// reloading the configuration's providers on SIGHUP, then drains and exits 0. Exit codes follow sysexits: 64 usage, 78 bad
 // configuration, 69 cannot listen, 73 cannot create the data directory or
 // port file.
 #pragma once
 
+#include "config/config_loader.hpp"
 #include "config/layered_config.hpp"
 #include "config/voxd_settings.hpp"
 
@@ -26,7 +27,7 @@ protected:
 private:
     void print_help();
     // Everything between "configuration is valid" and "stopped".
-    int serve(const LayeredConfig& config, const VoxdSettings& settings);
+    int serve(const ConfigSources& sources, const LayeredConfig& config, const VoxdSettings& settings);
 
     bool help_requested_ = false;
     bool version_requested_ = false;

@@ -7,6 +7,7 @@
 #include "calls/call_providers.hpp"
 #include "calls/deadline_timer.hpp"
 #include "calls/transport_call.hpp"
+#include "providers/provider_catalog.hpp"
 
 #include <vox/core/call/call_session.hpp>
 
@@ -36,6 +37,7 @@ struct ActiveCall {
     nlohmann::json record;     // the stored record (in_progress)
     std::uint32_t sample_rate = 16000;
     ResolvedProviders providers;
+    ProviderGenerationPtr generation;  // what `providers` point into
     std::chrono::steady_clock::time_point created_at = std::chrono::steady_clock::now();
     std::chrono::steady_clock::time_point started_at{};  // the session's start (t_ms 0)
 

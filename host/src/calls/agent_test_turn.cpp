@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 #include <optional>
+#include <vector>
 
 namespace vox::host {
 namespace {
@@ -47,13 +48,12 @@ json agent_turn_request(const json& agent, const json& messages, const json& var
     return request;
 }
 
-AgentTurnRunner::AgentTurnRunner(const PluginRegistry& plugins, AgentDefaults defaults)
-    : plugins_(plugins), defaults_(std::move(defaults)) {}
+AgentTurnRunner::AgentTurnRunner(const ProviderCatalog& providers) : providers_(providers) {}
 
 AgentTurnRunner::~AgentTurnRunner() { shutdown(); }
 
 void AgentTurnRunner::shutdown() {
-    std::map<std::string, std::unique_ptr<LlmClient>> clients;
+    std::map<const Provider*, std::shared_ptr<Client>> clients;
     {
         std::lock_guard lock(mutex_);
         clients.swap(clients_);
@@ -61,9 +61,25 @@ void AgentTurnRunner::shutdown() {
     clients.clear();  // each cancels what it still runs and waits for the ends
 }
 
-LlmClient& AgentTurnRunner::client_for(const Provider& provider) {
+void AgentTurnRunner::forget_superseded(std::uint64_t current) {
+    std::vector<std::shared_ptr<Client>> old;
+    {
+        std::lock_guard lock(mutex_);
+        for (auto it = clients_.begin(); it != clients_.end();)
+            if (it->second->providers->number < current) {
+                old.push_back(std::move(it->second));
+                it = clients_.erase(it);
+            } else {
+                ++it;
+            }
+    }
+    // A turn still running on one of them holds it; the last holder closes it.
+}
+
+std::shared_ptr<AgentTurnRunner::Client> AgentTurnRunner::client_for(const Provider& provider,
+                                                                    const ProviderGenerationPtr& providers) {
     std::lock_guard lock(mutex_);
-    auto& client = clients_[provider.key];
+    auto& client = clients_[&provider];
     if (!client) {
         LlmCallbacks callbacks;
         callbacks.on_token = [this](std::uint64_t generation, std::string_view text) { on_token(generation, text); };
@@ -71,9 +87,9 @@ LlmClient& AgentTurnRunner::client_for(const Provider& provider) {
         callbacks.on_error = [this](std::uint64_t generation, const ProviderError& error) {
             on_end(generation, error.what());
         };
-        client = std::make_unique<LlmClient>(provider, std::move(callbacks));
+        client = std::make_shared<Client>(Client{providers, std::make_unique<LlmClient>(provider, std::move(callbacks))});
     }
-    return *client;
+    return client;
 }
 
 std::shared_ptr<AgentTurnRunner::Turn> AgentTurnRunner::turn_for(std::uint64_t generation) {
@@ -115,8 +131,11 @@ AgentTestReply AgentTurnRunner::run(const json& agent, const json& messages, con
         result.messages.push_back({{"role", "assistant"}, {"content", result.reply}});
         return result;
     }
-    const Provider& provider = agent_llm_provider(agent, plugins_, defaults_);
-    LlmClient& llm = client_for(provider);
+    ProviderGenerationPtr providers = providers_.current();
+    forget_superseded(providers->number);
+    const Provider& provider = agent_llm_provider(agent, *providers->plugins, providers->agents);
+    std::shared_ptr<Client> client = client_for(provider, providers);
+    LlmClient& llm = *client->llm;
 
     auto started = Clock::now();
     std::uint64_t generation = 0;

@@ -4,12 +4,15 @@
 // conversation so far; the streamed answer is collected with its time to
 // first token. An empty conversation answers with the begin message instead.
 //
-// One LlmClient per LLM provider serves every request for voxd's lifetime
-// (generations are told apart by id), so no client is torn down while its
-// provider may still be finishing a callback into it.
+// One LlmClient per LLM provider serves every request (generations are told
+// apart by id), so no client is torn down while its provider may still be
+// finishing a callback into it. Clients of a superseded provider generation
+// (after a reload) are closed once no turn uses them, which lets that
+// generation go.
 #pragma once
 
 #include "config/voxd_settings.hpp"
+#include "providers/provider_catalog.hpp"
 
 #include <vox/core/plugin_registry.hpp>
 #include <vox/core/providers/llm_client.hpp>
@@ -46,7 +49,7 @@ private:
 
 class AgentTurnRunner {
 public:
-    AgentTurnRunner(const PluginRegistry& plugins, AgentDefaults defaults);
+    explicit AgentTurnRunner(const ProviderCatalog& providers);
     ~AgentTurnRunner();  // shutdown()
     AgentTurnRunner(const AgentTurnRunner&) = delete;
     AgentTurnRunner& operator=(const AgentTurnRunner&) = delete;
@@ -60,16 +63,21 @@ public:
 
 private:
     struct Turn;
-    LlmClient& client_for(const Provider& provider);
+    struct Client {
+        ProviderGenerationPtr providers;  // declared first: outlives the client
+        std::unique_ptr<LlmClient> llm;
+    };
+    std::shared_ptr<Client> client_for(const Provider& provider, const ProviderGenerationPtr& providers);
+    // Lets go of the clients of generations older than `current`.
+    void forget_superseded(std::uint64_t current);
     // The turn of `generation`, made on first sight (a callback may come before start() returns).
     std::shared_ptr<Turn> turn_for(std::uint64_t generation);
     void on_token(std::uint64_t generation, std::string_view text);
     void on_end(std::uint64_t generation, std::string error);
 
-    const PluginRegistry& plugins_;
-    const AgentDefaults defaults_;
+    const ProviderCatalog& providers_;
     std::mutex mutex_;
-    std::map<std::string, std::unique_ptr<LlmClient>> clients_;
+    std::map<const Provider*, std::shared_ptr<Client>> clients_;
     std::map<std::uint64_t, std::shared_ptr<Turn>> turns_;
     std::set<std::uint64_t> abandoned_;  // timed out: their late callbacks are dropped
 };

@@ -37,9 +37,9 @@ std::string provider_failure_reason(const std::string& provider_key) {
 
 }  // namespace
 
-CallManager::CallManager(storage::Store& store, const PluginRegistry& plugins, CallManagerOptions options,
+CallManager::CallManager(storage::Store& store, const ProviderCatalog& providers, CallManagerOptions options,
                          std::unique_ptr<CallPipeline> pipeline)
-    : store_(store), plugins_(plugins), options_(std::move(options)), pipeline_(std::move(pipeline)) {}
+    : store_(store), providers_(providers), options_(std::move(options)), pipeline_(std::move(pipeline)) {}
 
 CallManager::~CallManager() { shutdown(std::chrono::milliseconds(0)); }
 
@@ -56,7 +56,8 @@ std::size_t CallManager::recover_interrupted_calls() {
 }
 
 bool CallManager::start_transport(const json& settings) {
-    const Provider* provider = plugins_.find(kWebCallTransport);
+    auto generation = providers_.current();
+    const Provider* provider = generation ? generation->plugins->find(kWebCallTransport) : nullptr;
     if (provider == nullptr) {
         vox::log::info("calls", "no web-call transport loaded: POST /api/calls/start answers 503",
                        {{"provider", kWebCallTransport}});
@@ -71,6 +72,7 @@ bool CallManager::start_transport(const json& settings) {
         return false;
     }
     transport_ = std::move(binding);
+    transport_generation_ = std::move(generation);
     vox::log::info("calls", "web calls accepted", {{"provider", kWebCallTransport}, {"url", transport_->base_url()}});
     return true;
 }
@@ -94,8 +96,9 @@ CallManager::StartedCall CallManager::start_web_call(const StartRequest& request
                           std::string(kWebCallTransport) + " does not say where callers connect (no listen_url)",
                           {{"provider", kWebCallTransport}});
     json flow = store_.agents->get_flow(request.agent_id).value_or(json());
-    auto providers =
-        resolve_call_providers(*agent, flow, plugins_, options_.agent_defaults, options_.calls.vad_provider);
+    ProviderGenerationPtr generation = providers_.current();
+    auto providers = resolve_call_providers(*agent, flow, *generation->plugins, generation->agents,
+                                            generation->vad_provider);
 
     auto call = std::make_shared<ActiveCall>();
     call->call_id = new_id("call");
@@ -106,6 +109,7 @@ CallManager::StartedCall CallManager::start_web_call(const StartRequest& request
     call->flow = std::move(flow);
     call->sample_rate = request.sample_rate;
     call->providers = providers;
+    call->generation = std::move(generation);
     call->record = new_web_call_record(call->call_id, call->agent_id, request.variables, request.test);
     {
         std::lock_guard lock(mutex_);
@@ -378,7 +382,7 @@ void CallManager::open_session(const std::shared_ptr<ActiveCall>& call) {
     setup.http_tool_runner = call->providers.http_tool_runner;
     std::weak_ptr<ActiveCall> weak = call;
     auto observer = std::make_shared<ManagerObserver>(
-        weak, [this](const auto& c, const json& event) { on_session_event(c, event); },
+        weak, call->generation, [this](const auto& c, const json& event) { on_session_event(c, event); },
         [this](const auto& c, const call::CallResult& result) { on_session_ended(c, result); });
 
     std::shared_ptr<call::CallSession> session;

@@ -19,6 +19,7 @@
 #include "calls/event_hub.hpp"
 #include "calls/transport_binding.hpp"
 #include "config/voxd_settings.hpp"
+#include "providers/provider_catalog.hpp"
 
 #include <vox/core/plugin_registry.hpp>
 #include <vox/core/storage/store.hpp>
@@ -38,15 +39,16 @@ namespace vox::host {
 inline constexpr const char* kWebCallTransport = "transport.websocket";
 
 struct CallManagerOptions {
-    CallSettings calls;
-    AgentDefaults agent_defaults;
+    CallSettings calls;  // vad_provider comes from the provider generation instead
     // How long POST /api/calls/end waits for a live call's record to be stored.
     std::chrono::milliseconds end_wait{10'000};
 };
 
 class CallManager final : public TransportEvents {
 public:
-    CallManager(storage::Store& store, const PluginRegistry& plugins, CallManagerOptions options,
+    // Each call takes the providers' current generation when it starts and
+    // keeps it until its session is gone (see ProviderCatalog).
+    CallManager(storage::Store& store, const ProviderCatalog& providers, CallManagerOptions options,
                 std::unique_ptr<CallPipeline> pipeline);
     ~CallManager() override;  // shutdown()
     CallManager(const CallManager&) = delete;
@@ -119,8 +121,9 @@ private:
     bool wait_finished(const std::shared_ptr<ActiveCall>& call, std::chrono::milliseconds timeout);
 
     storage::Store& store_;
-    const PluginRegistry& plugins_;
+    const ProviderCatalog& providers_;
     const CallManagerOptions options_;
+    ProviderGenerationPtr transport_generation_;  // the transport's plugin stays loaded while it runs
     std::unique_ptr<CallPipeline> pipeline_;
     std::unique_ptr<TransportBinding> transport_;
     EventHub hub_;

@@ -1,4 +1,4 @@
-#include "app/plugin_setup.hpp"
+#include "providers/plugin_setup.hpp"
 
 #include <vox/core/log.hpp>
 #include <vox/core/plugin_loader.hpp>
