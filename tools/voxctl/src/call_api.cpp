@@ -26,44 +26,51 @@ std::string describe_failure(int status, const std::string& reason, const std::s
 
 }  // namespace
 
-StartedCall start_call(const StartCallRequest& request) {
+nlohmann::json post_api(const std::string& base_url, const std::string& api_key, const std::string& path,
+                        const nlohmann::json& body, int expected_status, int timeout_seconds) {
     Poco::URI base;
     try {
-        base = Poco::URI(request.base_url);
+        base = Poco::URI(base_url);
     } catch (const Poco::Exception& error) {
-        throw CallApiError("bad --url " + request.base_url + ": " + error.displayText());
+        throw CallApiError("bad --url " + base_url + ": " + error.displayText());
     }
-    std::string path = base.getPath();
-    while (!path.empty() && path.back() == '/') path.pop_back();
-    path += "/api/calls/start";
+    std::string full_path = base.getPath();
+    while (!full_path.empty() && full_path.back() == '/') full_path.pop_back();
+    full_path += path;
 
-    nlohmann::json body = {{"agent_id", request.agent_id}, {"sample_rate", request.sample_rate}};
-    if (request.variables.is_object()) body["variables"] = request.variables;
     const std::string text = body.dump();
-
     std::string answer;
     Poco::Net::HTTPResponse response;
     try {
         Poco::Net::HTTPClientSession session(base.getHost(), base.getPort());
-        session.setTimeout(Poco::Timespan(30, 0));
-        Poco::Net::HTTPRequest post(Poco::Net::HTTPRequest::HTTP_POST, path, Poco::Net::HTTPMessage::HTTP_1_1);
-        post.set("Authorization", "Bearer " + request.api_key);
+        session.setTimeout(Poco::Timespan(timeout_seconds, 0));
+        Poco::Net::HTTPRequest post(Poco::Net::HTTPRequest::HTTP_POST, full_path, Poco::Net::HTTPMessage::HTTP_1_1);
+        post.set("Authorization", "Bearer " + api_key);
         post.setContentType("application/json");
         post.setContentLength(static_cast<std::streamsize>(text.size()));
         session.sendRequest(post) << text;
         std::istream& in = session.receiveResponse(response);
         Poco::StreamCopier::copyToString(in, answer);
     } catch (const Poco::Exception& error) {
-        throw CallApiError("cannot reach voxd at " + request.base_url + ": " + error.displayText());
+        throw CallApiError("cannot reach voxd at " + base_url + ": " + error.displayText());
     }
-    if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_CREATED)
+    if (static_cast<int>(response.getStatus()) != expected_status)
         throw CallApiError(describe_failure(static_cast<int>(response.getStatus()), response.getReason(), answer));
+    auto parsed = nlohmann::json::parse(answer, nullptr, false);
+    if (parsed.is_discarded())
+        throw CallApiError("voxd's answer to POST " + full_path + " is not JSON: " + answer.substr(0, 200));
+    return parsed;
+}
 
+StartedCall start_call(const StartCallRequest& request) {
+    nlohmann::json body = {{"agent_id", request.agent_id}, {"sample_rate", request.sample_rate}};
+    if (request.variables.is_object()) body["variables"] = request.variables;
     StartedCall call;
-    call.body = nlohmann::json::parse(answer, nullptr, false);
+    call.body = post_api(request.base_url, request.api_key, "/api/calls/start", body, 201);
     if (!call.body.is_object() || !call.body.contains("call_id") || !call.body["call_id"].is_string() ||
         !call.body.contains("socket_url") || !call.body["socket_url"].is_string())
-        throw CallApiError("voxd's answer to POST " + path + " has no call_id or socket_url: " + answer.substr(0, 200));
+        throw CallApiError("voxd's answer to POST /api/calls/start has no call_id or socket_url: " +
+                           call.body.dump().substr(0, 200));
     call.call_id = call.body["call_id"].get<std::string>();
     call.socket_url = call.body["socket_url"].get<std::string>();
     call.sample_rate = call.body.value("sample_rate", request.sample_rate);

@@ -1,5 +1,6 @@
-// voxctl call's use of voxd's REST API: POST /api/calls/start (docs/protocol.md
-// section 1) with a bearer API key, over plain HTTP.
+// voxctl's use of voxd's REST API with a bearer API key, over plain HTTP:
+// POST /api/calls/start (docs/protocol.md section 1) for `voxctl call`, and
+// any POST (`voxctl reload`).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -30,6 +31,12 @@ struct StartedCall {
     std::uint32_t sample_rate = 16000;
     nlohmann::json body;  // the whole answer
 };
+
+// POSTs `body` to `path` under `base_url` and returns the JSON answer when its
+// status is `expected_status`. Throws CallApiError (unreachable, another
+// status with the problem's detail, or an answer that is not JSON).
+nlohmann::json post_api(const std::string& base_url, const std::string& api_key, const std::string& path,
+                        const nlohmann::json& body, int expected_status, int timeout_seconds = 30);
 
 // Starts a web call. Throws CallApiError.
 StartedCall start_call(const StartCallRequest& request);

@@ -37,5 +37,6 @@ Command make_llm_command();
 Command make_plugins_command();
 Command make_keys_command();
 Command make_call_command();
+Command make_reload_command();
 
 }  // namespace voxctl

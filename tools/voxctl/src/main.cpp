@@ -27,7 +27,8 @@ std::string command_help(const Command& command) {
 
 namespace {
 
-std::vector<Command> all_commands() { return {make_tts_command(), make_stt_command(), make_llm_command(), make_plugins_command(), make_keys_command(), make_call_command()}; }
+std::vector<Command> all_commands() { return {make_tts_command(), make_stt_command(), make_llm_command(), make_plugins_command(), make_keys_command(), make_call_command(),
+            make_reload_command()}; }
 
 const std::vector<OptionSpec>& global_options() {
     static const std::vector<OptionSpec> options = {
