@@ -61,6 +61,9 @@ TEST(VoxdReload, SighupAppliesNewProviderSettingsAndABrokenConfigChangesNothing)
     EXPECT_EQ(listing["generation"], 2) << voxd->output();
     EXPECT_EQ(configured_voice(listing), "second") << listing.dump(2);
     EXPECT_FALSE(voxd->find_log("providers reloaded: new calls use the new generation").is_null()) << voxd->output();
+    auto metrics = http_request(port, "GET", "/metrics");
+    EXPECT_EQ(metrics.status, 200);
+    EXPECT_NE(metrics.body.find("vox_plugins_loaded 1"), std::string::npos) << metrics.body;
 
     write_config(config_file, "third", "[http]\nmax_body_bytes = lots\n");
     voxd->send_signal(SIGHUP);

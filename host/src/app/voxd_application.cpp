@@ -283,7 +283,10 @@ int VoxdApplication::serve(const ConfigSources& sources, const LayeredConfig& co
     for (;;) {
         std::optional<int> signal = wait_for_control_signal(kMainLoopTick);
         if (signal && !is_reload_signal(*signal)) break;
-        if (signal) reloader.serve_requests();
+        if (signal) {
+            reloader.serve_requests();
+            publish_plugin_counts(*metrics, *providers.current()->plugins);
+        }
         providers.release_unused();
     }
 
