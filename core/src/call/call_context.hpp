@@ -5,6 +5,7 @@
 #include <vox/core/call/call_session.hpp>
 #include <vox/core/call/conversation.hpp>
 #include <vox/core/call/latency_stats.hpp>
+#include <vox/core/log.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -63,6 +64,18 @@ struct CallContext {
     double seconds(std::int64_t ns) const { return static_cast<double>(ns - start_ns) / 1e9; }
     static double ms_between(std::int64_t from, std::int64_t to) {
         return from == 0 || to == 0 ? -1.0 : static_cast<double>(to - from) / 1e6;
+    }
+    // A stage ("stt", "llm", "tts") moved from one provider to its next
+    // fallback: a provider_fallback event and a line of provider_switches.
+    void record_switch(const std::string& stage, const Provider& from, const Provider& to, const std::string& reason) {
+        vox::log::warn("call", "switching to a fallback " + stage + " provider",
+                       {{"call_id", setup.call_id}, {"from", from.key}, {"to", to.key}, {"reason", reason}});
+        nlohmann::json change = {{"stage", stage}, {"from", from.key}, {"to", to.key}, {"reason", reason}};
+        nlohmann::json event = change;
+        event["type"] = "provider_fallback";
+        emit(std::move(event));
+        change["t_ms"] = (now_ns() - start_ns) / 1'000'000;
+        provider_switches.push_back(std::move(change));
     }
     void add_transcript(const std::string& speaker, const std::string& text, std::int64_t start, std::int64_t end) {
         if (text.empty()) return;

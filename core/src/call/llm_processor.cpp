@@ -239,14 +239,7 @@ bool LlmProcessor::switch_provider(const std::string& reason) {
     if (chain_at_ + 1 >= chain_.size()) return false;
     const Provider& from = *chain_[chain_at_];
     const Provider& to = *chain_[++chain_at_];
-    vox::log::warn("call", "switching to a fallback LLM",
-                   {{"call_id", call_.setup.call_id}, {"from", from.key}, {"to", to.key}, {"reason", reason}});
-    nlohmann::json change = {{"stage", "llm"}, {"from", from.key}, {"to", to.key}, {"reason", reason}};
-    nlohmann::json event = change;
-    event["type"] = "provider_fallback";
-    call_.emit(std::move(event));
-    change["t_ms"] = (call_.now_ns() - call_.start_ns) / 1'000'000;
-    call_.provider_switches.push_back(std::move(change));
+    call_.record_switch("llm", from, to, reason);
     use_provider(to);  // the failed client's generations have ended: replacing it waits for nothing long
     attempts_ = 0;
     return true;

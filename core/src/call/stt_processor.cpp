@@ -8,29 +8,54 @@ namespace vox::call::detail {
 using pipeline::Frame;
 using pipeline::FrameType;
 
+namespace {
+// Caller audio kept for a fallback, at most (the oldest goes first).
+constexpr std::uint32_t kMaxUnconfirmedMs = 30'000;
+}  // namespace
+
 SttProcessor::SttProcessor(CallContext& call) : FrameProcessor("stt"), call_(call) {}
 
 void SttProcessor::open() {
+    chain_ = {{call_.setup.providers.stt, call_.setup.stt_settings}};
+    for (const auto& fallback : call_.setup.providers.stt_fallbacks)
+        if (fallback.provider != nullptr) chain_.push_back(fallback);
+    for (;;) {
+        try {
+            open_session(chain_[chain_at_]);
+            return;
+        } catch (const ProviderError& error) {
+            if (chain_at_ + 1 >= chain_.size()) throw;
+            call_.record_switch("stt", *chain_[chain_at_].provider, *chain_[chain_at_ + 1].provider, error.what());
+            ++chain_at_;
+        }
+    }
+}
+
+void SttProcessor::open_session(const FallbackProvider& provider) {
     auto& pipe = pipeline();
     std::size_t self = index();
+    std::uint64_t session = ++session_;
+    // Each frame carries its session in `response`: those of a failed one are dropped.
     stt_ = std::make_unique<SttClient>(
-        *call_.setup.providers.stt,
+        *provider.provider,
         SttCallbacks{.on_transcript =
-                         [&pipe, self, now = call_.now_ns](const SttTranscript& t) {
+                         [&pipe, self, session, now = call_.now_ns](const SttTranscript& t) {
                              auto frame = Frame::make(FrameType::transcript, 0, 0, now());
                              frame.text = t.text;
                              frame.is_final = t.is_final;
                              frame.code = "provider";
+                             frame.response = session;
                              pipe.inject(self, std::move(frame));
                          },
                      .on_error =
-                         [&pipe, self, now = call_.now_ns](const ProviderError& error) {
+                         [&pipe, self, session, now = call_.now_ns](const ProviderError& error) {
                              auto frame = Frame::make(FrameType::error, 0, 0, now());
                              frame.code = "stt";
                              frame.text = error.what();
+                             frame.response = session;
                              pipe.inject(self, std::move(frame));
                          }},
-        SttOptions{.settings = call_.setup.stt_settings, .input_sample_rate = call_.setup.sample_rate});
+        SttOptions{.settings = provider.settings, .input_sample_rate = call_.setup.sample_rate});
 }
 
 void SttProcessor::close() noexcept {
@@ -44,18 +69,108 @@ void SttProcessor::fail(const std::string& message) {
     call_.end_call("error_stt", true);
 }
 
+void SttProcessor::on_failure(std::string reason) {
+    if (failed_) return;
+    while (switch_provider(reason)) {
+        try {
+            replay();
+            complete_turn_if_ready();  // nothing was left to recognise again
+            return;
+        } catch (const ProviderError& error) {
+            reason = error.what();  // the fallback failed too: on to the next
+        }
+    }
+    fail(reason);
+}
+
+bool SttProcessor::switch_provider(std::string& reason) {
+    if (stt_) stt_->close();  // no callback of it runs after this
+    while (chain_at_ + 1 < chain_.size()) {
+        const Provider& from = *chain_[chain_at_].provider;
+        const FallbackProvider& to = chain_[++chain_at_];
+        call_.record_switch("stt", from, *to.provider, reason);
+        try {
+            open_session(to);
+            return true;
+        } catch (const ProviderError& error) {
+            reason = error.what();
+        }
+    }
+    return false;
+}
+
+void SttProcessor::replay() {
+    if (!grammar_.is_null() && !grammar_.empty()) {
+        try {
+            if (!stt_->set_grammar(grammar_))
+                vox::log::warn("call", "the fallback STT has no grammars; it recognises free speech",
+                               {{"call_id", call_.setup.call_id}});
+        } catch (const ProviderError& error) {
+            call_.emit({{"type", "error"},
+                        {"code", "stt_grammar_refused"},
+                        {"message", std::string("the STT cannot recognise the expected answer: ") + error.what()},
+                        {"fatal", false}});
+        }
+    }
+    // Segments whose audio was all dropped (the bound) cannot be recognised again.
+    std::erase_if(unconfirmed_, [](const Segment& segment) { return segment.audio.empty(); });
+    awaiting_finals_ = 0;
+    audio_since_flush_ = false;
+    for (const auto& segment : unconfirmed_) {
+        for (const auto& audio : segment.audio) stt_->push_audio(audio->view());
+        if (segment.flushed) {
+            ++awaiting_finals_;
+            stt_->flush();
+        } else {
+            audio_since_flush_ = true;
+        }
+    }
+}
+
 void SttProcessor::reset_turn() {
     segments_.clear();
     held_.clear();
+    unconfirmed_.clear();
+    unconfirmed_samples_ = 0;
     audio_since_flush_ = false;
     holding_silence_ = false;
     turn_ended_ = false;
 }
 
+void SttProcessor::keep_audio(const Frame& frame) {
+    if (unconfirmed_.empty() || unconfirmed_.back().flushed) unconfirmed_.emplace_back();
+    unconfirmed_.back().audio.push_back(frame.audio);
+    unconfirmed_samples_ += frame.audio->samples.size();
+    const std::size_t limit = static_cast<std::size_t>(call_.setup.sample_rate) * kMaxUnconfirmedMs / 1000;
+    // Segments stay (emptied) so each final still confirms its own.
+    for (auto& segment : unconfirmed_)
+        while (unconfirmed_samples_ > limit && !segment.audio.empty()) {
+            unconfirmed_samples_ -= segment.audio.front()->samples.size();
+            segment.audio.pop_front();
+        }
+}
+
+void SttProcessor::confirm_segment(bool flushed) {
+    if (!flushed) {  // a final the provider sent of its own accord: all sent so far is recognised
+        unconfirmed_.clear();
+        unconfirmed_samples_ = 0;
+        return;
+    }
+    while (!unconfirmed_.empty()) {  // the oldest flushed segment is recognised
+        Segment segment = std::move(unconfirmed_.front());
+        unconfirmed_.pop_front();
+        for (const auto& audio : segment.audio) unconfirmed_samples_ -= audio->samples.size();
+        if (segment.flushed) return;
+    }
+}
+
 void SttProcessor::push_audio(const Frame& frame) {
+    keep_audio(frame);
     try {
         stt_->push_audio(frame.audio->view());
         audio_since_flush_ = true;
+    } catch (const ProviderError& error) {
+        on_failure(error.what());
     } catch (const std::exception& error) {
         fail(error.what());
     }
@@ -66,8 +181,11 @@ void SttProcessor::finalise_segment() {
     if (!audio_since_flush_) return;
     audio_since_flush_ = false;
     ++awaiting_finals_;
+    if (!unconfirmed_.empty()) unconfirmed_.back().flushed = true;
     try {
         stt_->flush();
+    } catch (const ProviderError& error) {
+        on_failure(error.what());
     } catch (const std::exception& error) {
         fail(error.what());
     }
@@ -117,14 +235,14 @@ void SttProcessor::process(Frame frame) {
         return;
     case FrameType::transcript:
         if (frame.code == "provider") {
-            on_transcript(std::move(frame));
+            if (frame.response == session_) on_transcript(std::move(frame));
             return;
         }
         push(std::move(frame));
         return;
     case FrameType::error:
         if (frame.code == "stt") {
-            fail(frame.text);
+            if (frame.response == session_) on_failure(frame.text);
             return;
         }
         push(std::move(frame));
@@ -142,6 +260,7 @@ void SttProcessor::on_transcript(Frame frame) {
                 {{"type", "transcript"}, {"role", "user"}, {"text", partial}, {"final", false}, {"turn", turn_}});
         return;
     }
+    confirm_segment(awaiting_finals_ > 0);
     if (awaiting_finals_ > 0) --awaiting_finals_;
     if (!frame.text.empty()) segments_.push_back(frame.text);
     complete_turn_if_ready();
@@ -169,7 +288,9 @@ void SttProcessor::complete_turn_if_ready() {
 bool SttProcessor::set_grammar(const nlohmann::json& grammar) {
     if (!stt_ || failed_) return false;
     try {
-        return stt_->set_grammar(grammar);
+        bool taken = stt_->set_grammar(grammar);
+        if (taken) grammar_ = grammar;
+        return taken;
     } catch (const ProviderError& error) {
         call_.emit({{"type", "error"},
                     {"code", "stt_grammar_refused"},

@@ -1,8 +1,7 @@
 #include "tts_processor.hpp"
 
+#include <vox/core/log.hpp>
 #include <vox/core/pipeline/pipeline.hpp>
-
-#include <mutex>
 
 namespace vox::call::detail {
 
@@ -11,59 +10,62 @@ using pipeline::FrameType;
 
 TtsProcessor::TtsProcessor(CallContext& call) : FrameProcessor("tts"), call_(call) {}
 
-// The generation each TTS context was started in, read by provider threads.
-struct TtsProcessor::ContextGenerations {
-    std::mutex mutex;
-    std::map<std::uint64_t, std::uint64_t> by_context;
-    std::uint64_t get(std::uint64_t context) {
-        std::lock_guard lock(mutex);
-        auto it = by_context.find(context);
-        return it == by_context.end() ? 0 : it->second;
-    }
-};
-
 void TtsProcessor::open() {
+    chain_ = {{call_.setup.providers.tts, call_.setup.tts_settings}};
+    for (const auto& fallback : call_.setup.providers.tts_fallbacks)
+        if (fallback.provider != nullptr) chain_.push_back(fallback);
+    for (;;) {
+        try {
+            open_session(chain_[chain_at_]);
+            return;
+        } catch (const ProviderError& error) {
+            if (chain_at_ + 1 >= chain_.size()) throw;
+            call_.record_switch("tts", *chain_[chain_at_].provider, *chain_[chain_at_ + 1].provider, error.what());
+            ++chain_at_;
+        }
+    }
+}
+
+void TtsProcessor::open_session(const FallbackProvider& provider) {
+    // Every callback comes back to this stage as a frame with code "tts" ("word"
+    // for word timings), carrying its session in `turn` until process() stamps it.
     auto& pipe = pipeline();
-    std::size_t next = index() + 1;
     std::size_t self = index();
-    auto now = call_.now_ns;
-    auto generations = std::make_shared<ContextGenerations>();
-    generations_ = generations;
+    auto make = [now = call_.now_ns, session = session_ + 1](FrameType type, std::uint64_t context) {
+        auto f = Frame::make(type, session, 0, now());
+        f.response = context;
+        f.code = "tts";
+        return f;
+    };
     tts_ = std::make_unique<TtsClient>(
-        *call_.setup.providers.tts,
-        TtsCallbacks{.on_audio =
-                         [&pipe, next, now, generations](std::uint64_t context, const audio::AudioView& audio) {
-                             auto f = Frame::make(FrameType::output_audio, 0, generations->get(context), now());
-                             f.response = context;
-                             f.audio = std::make_shared<const audio::AudioBuffer>(audio::AudioBuffer{
-                                 {audio.samples.begin(), audio.samples.end()}, audio.sample_rate, audio.channels});
-                             pipe.inject(next, std::move(f));
-                         },
-                     .on_word =
-                         [&pipe, next, now, generations](std::uint64_t context, std::string_view word,
-                                                         std::uint32_t start_ms, std::uint32_t) {
-                             auto f = Frame::make(FrameType::response_text, 0, generations->get(context), now());
-                             f.response = context;
-                             f.code = "word";
-                             f.text = word;
-                             f.ms = start_ms;
-                             pipe.inject(next, std::move(f));
-                         },
-                     .on_done =
-                         [&pipe, next, now, generations](std::uint64_t context) {
-                             auto f = Frame::make(FrameType::output_done, 0, generations->get(context), now());
-                             f.response = context;
-                             pipe.inject(next, std::move(f));
-                         },
-                     .on_error =
-                         [&pipe, self, now, generations](std::uint64_t context, const ProviderError& error) {
-                             auto f = Frame::make(FrameType::error, 0, generations->get(context), now());
-                             f.response = context;
-                             f.code = "tts";
-                             f.text = error.what();
-                             pipe.inject(self, std::move(f));
-                         }},
-        TtsOptions{.settings = call_.setup.tts_settings, .output_sample_rate = call_.setup.sample_rate});
+        *provider.provider,
+        TtsCallbacks{
+            .on_audio =
+                [&pipe, self, make](std::uint64_t context, const audio::AudioView& audio) {
+                    auto f = make(FrameType::output_audio, context);
+                    f.audio = std::make_shared<const audio::AudioBuffer>(audio::AudioBuffer{
+                        {audio.samples.begin(), audio.samples.end()}, audio.sample_rate, audio.channels});
+                    pipe.inject(self, std::move(f));
+                },
+            .on_word =
+                [&pipe, self, make](std::uint64_t context, std::string_view word, std::uint32_t start_ms,
+                                    std::uint32_t) {
+                    auto f = make(FrameType::response_text, context);
+                    f.code = "word";
+                    f.text = word;
+                    f.ms = start_ms;
+                    pipe.inject(self, std::move(f));
+                },
+            .on_done = [&pipe, self,
+                        make](std::uint64_t context) { pipe.inject(self, make(FrameType::output_done, context)); },
+            .on_error =
+                [&pipe, self, make](std::uint64_t context, const ProviderError& error) {
+                    auto f = make(FrameType::error, context);
+                    f.text = error.what();
+                    pipe.inject(self, std::move(f));
+                }},
+        TtsOptions{.settings = provider.settings, .output_sample_rate = call_.setup.sample_rate});
+    ++session_;
 }
 
 void TtsProcessor::close() noexcept {
@@ -82,58 +84,148 @@ void TtsProcessor::process(Frame f) {
     try {
         switch (f.type) {
         case FrameType::response_start: {
-            {
-                std::lock_guard lock(generations_->mutex);
-                generations_->by_context[f.response] = f.generation;
-            }
-            responses_[f.response] = Response{f.generation, f.turn, false, f.code};
+            Response& response = responses_[f.response] = Response{};
+            response.generation = f.generation;
+            response.turn = f.turn;
+            response.code = f.code;
             push(std::move(f));
             return;
         }
-        case FrameType::response_text: {
-            auto it = responses_.find(f.response);
-            if (it == responses_.end() || f.text.empty()) return;
-            if (!it->second.text_sent && f.code != "filler") {
-                TurnTimes& times = call_.turns[it->second.turn];
-                if (times.tts_first_text == 0) times.tts_first_text = f.time_ns;
-            }
-            it->second.text_sent = true;
-            tts_->push_text(f.response, f.text + " ");
-            push(std::move(f));  // the output stage keeps the text (what was heard)
+        case FrameType::response_text:
+            if (f.code == "word")
+                from_provider(std::move(f));
+            else
+                on_text(std::move(f));
             return;
-        }
-        case FrameType::response_end: {
-            auto it = responses_.find(f.response);
-            if (it == responses_.end()) return;
-            responses_.erase(it);
-            if (f.code == "tones") {
-                // Key tones come as audio already: nothing was synthesised, the response is complete.
-                auto done = Frame::make(FrameType::output_done, f.turn, f.generation, f.time_ns);
-                done.response = f.response;
-                push(std::move(f));
-                push(std::move(done));
+        case FrameType::response_end: on_end(std::move(f)); return;
+        case FrameType::output_audio:
+        case FrameType::output_done:
+        case FrameType::error:
+            if (f.code == "tts") {
+                from_provider(std::move(f));
                 return;
             }
-            tts_->flush(f.response);
-            push(std::move(f));
+            push(std::move(f));  // key tones, other stages' errors
             return;
-        }
         case FrameType::interruption:
             for (const auto& [response, state] : responses_) tts_->cancel(response);
             responses_.clear();
             push(std::move(f));
             return;
-        case FrameType::error:
-            if (f.code == "tts") {
-                fail(f.text);
-                return;
-            }
-            push(std::move(f));
-            return;
         default: push(std::move(f)); return;
         }
+    } catch (const ProviderError& error) {
+        on_failure(error.what());
     } catch (const std::exception& error) {
         fail(error.what());
+    }
+}
+
+void TtsProcessor::on_text(Frame f) {
+    auto it = responses_.find(f.response);
+    if (it == responses_.end() || f.text.empty()) return;
+    Response& response = it->second;
+    if (response.cut) return;  // never spoken: the output keeps only what can be heard
+    if (!response.text_sent && f.code != "filler") {
+        TurnTimes& times = call_.turns[response.turn];
+        if (times.tts_first_text == 0) times.tts_first_text = f.time_ns;
+    }
+    response.text_sent = true;
+    std::string text = f.text + " ";
+    response.text += text;
+    push(std::move(f));  // the output stage keeps the text (what was heard)
+    tts_->push_text(it->first, text);
+}
+
+void TtsProcessor::on_end(Frame f) {
+    auto it = responses_.find(f.response);
+    if (it == responses_.end()) return;
+    std::uint64_t id = it->first;
+    if (f.code == "tones" || it->second.cut) {
+        // Key tones come as audio already: nothing was synthesised, the response
+        // is complete. A cut response had its output_done when it was cut.
+        bool tones = f.code == "tones";
+        responses_.erase(it);
+        auto done = Frame::make(FrameType::output_done, f.turn, f.generation, f.time_ns);
+        done.response = id;
+        push(std::move(f));
+        if (tones) push(std::move(done));
+        return;
+    }
+    it->second.ended = true;
+    push(std::move(f));
+    tts_->flush(id);
+}
+
+void TtsProcessor::from_provider(Frame f) {
+    if (f.turn != session_) return;  // a failed session's late callback
+    auto it = responses_.find(f.response);
+    if (it == responses_.end() || it->second.cut) return;  // cancelled by a barge-in, or cut
+    Response& response = it->second;
+    f.turn = response.turn;
+    f.generation = response.generation;
+    switch (f.type) {
+    case FrameType::output_audio:
+        response.audible = true;
+        push(std::move(f));
+        return;
+    case FrameType::output_done:
+        responses_.erase(it);
+        push(std::move(f));
+        return;
+    case FrameType::error: on_failure(f.text); return;
+    default: push(std::move(f)); return;  // word timings
+    }
+}
+
+void TtsProcessor::on_failure(std::string reason) {
+    if (failed_) return;
+    while (switch_provider(reason)) {
+        try {
+            hand_over();
+            return;
+        } catch (const ProviderError& error) {
+            reason = error.what();  // the fallback failed too: on to the next
+        }
+    }
+    fail(reason);
+}
+
+bool TtsProcessor::switch_provider(std::string& reason) {
+    if (tts_) tts_->close();  // no callback of it runs after this
+    while (chain_at_ + 1 < chain_.size()) {
+        const Provider& from = *chain_[chain_at_].provider;
+        const FallbackProvider& to = chain_[++chain_at_];
+        call_.record_switch("tts", from, *to.provider, reason);
+        try {
+            open_session(to);
+            return true;
+        } catch (const ProviderError& error) {
+            reason = error.what();
+        }
+    }
+    return false;
+}
+
+void TtsProcessor::hand_over() {
+    for (auto it = responses_.begin(); it != responses_.end();) {
+        auto& [id, response] = *it;
+        if (response.cut) {
+            ++it;
+            continue;
+        }
+        if (response.audible) {
+            // What was said stands: the response ends here, so its turn completes.
+            response.cut = true;
+            auto done = Frame::make(FrameType::output_done, response.turn, response.generation, call_.now_ns());
+            done.response = id;
+            push(std::move(done));
+            it = response.ended ? responses_.erase(it) : std::next(it);
+            continue;
+        }
+        if (!response.text.empty()) tts_->push_text(id, response.text);
+        if (response.ended) tts_->flush(id);
+        ++it;
     }
 }
 

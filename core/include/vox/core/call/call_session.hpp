@@ -46,6 +46,13 @@ public:
     virtual void transfer(std::string_view to);
 };
 
+// A fallback STT or TTS provider and the session settings it is opened with
+// (the agent's voice is for its primary TTS; a fallback has its own).
+struct FallbackProvider {
+    const Provider* provider = nullptr;
+    nlohmann::json settings = nlohmann::json::object();
+};
+
 // Providers resolved by the host from the agent (and its defaults).
 struct CallProviders {
     const Provider* stt = nullptr;
@@ -56,6 +63,13 @@ struct CallProviders {
     // the first token, an error mid-stream): before it has spoken, the same
     // turn is asked again of the next; after, the next turns are.
     std::vector<const Provider*> llm_fallbacks{};
+    // Taken in order when the STT fails (it refuses to open, or errs mid-call):
+    // the caller's turn not yet recognised is sent again to the next.
+    std::vector<FallbackProvider> stt_fallbacks{};
+    // Taken in order when the TTS fails (it refuses to open, or errs on a
+    // response): a response with no audio yet is spoken again by the next;
+    // one already audible ends there, and the next responses go to the next.
+    std::vector<FallbackProvider> tts_fallbacks{};
 };
 
 struct CallSetup {
