@@ -68,6 +68,44 @@ std::vector<std::string> provider_models(const Provider& provider) {
 }
 
 namespace {
+// The ids of the voices a TTS provider's capabilities list.
+nlohmann::json voice_ids(const nlohmann::json& capabilities) {
+    nlohmann::json voices = nlohmann::json::array();
+    if (capabilities.contains("voices") && capabilities["voices"].is_array())
+        for (const auto& voice : capabilities["voices"])
+            if (voice.contains("id") && voice["id"].is_string()) voices.push_back(voice["id"]);
+    return voices;
+}
+
+// agent.fallbacks: each provider must be loaded; a fallback TTS's voice must be one it offers.
+void check_fallbacks(const nlohmann::json& agent, const PluginRegistry& plugins, nlohmann::json& problems) {
+    auto fallbacks = agent.find("fallbacks");
+    if (fallbacks == agent.end() || !fallbacks->is_object()) return;
+    for (ProviderKind kind : {ProviderKind::stt, ProviderKind::llm, ProviderKind::tts}) {
+        const std::string stage(to_string(kind));
+        const auto list = fallbacks->value(stage, nlohmann::json::array());
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const auto& entry = list[i];
+            const std::string at = "/fallbacks/" + stage + "/" + std::to_string(i);
+            std::string name = entry.is_string() ? entry.get<std::string>() : std::string();
+            if (entry.is_object()) name = text_field(entry, "provider");
+            if (name.empty()) continue;  // the schema has said so
+            const Provider* provider = plugins.find(kind, name);
+            if (provider == nullptr) {
+                problems.push_back(problem(at, "fallback " + stage + " provider '" + name + "' is not loaded",
+                                           names_of(plugins, kind)));
+                continue;
+            }
+            std::string voice = entry.is_object() ? text_field(entry, "voice") : std::string();
+            if (voice.empty()) continue;
+            auto voices = voice_ids(provider->describe());
+            if (std::find(voices.begin(), voices.end(), voice) == voices.end())
+                problems.push_back(problem(
+                    at + "/voice", "voice '" + voice + "' is not offered by tts provider '" + name + "'", voices));
+        }
+    }
+}
+
 // What the schema cannot say about agent.tools: unique names, what each type needs.
 void check_agent_tools(const nlohmann::json& agent, const PluginRegistry& plugins, nlohmann::json& problems) {
     auto tools = agent.find("tools");
@@ -110,13 +148,11 @@ nlohmann::json check_agent_providers(nlohmann::json& agent, const PluginRegistry
 
     if (tts != nullptr) {
         auto capabilities = tts->describe();
-        nlohmann::json voices = nlohmann::json::array();
+        nlohmann::json voices = voice_ids(capabilities);
         std::set<std::string> languages;
         if (capabilities.contains("voices") && capabilities["voices"].is_array())
-            for (const auto& voice : capabilities["voices"]) {
-                if (voice.contains("id") && voice["id"].is_string()) voices.push_back(voice["id"]);
+            for (const auto& voice : capabilities["voices"])
                 if (voice.contains("language") && voice["language"].is_string()) languages.insert(voice["language"]);
-            }
         if (capabilities.contains("languages") && capabilities["languages"].is_array())
             for (const auto& language : capabilities["languages"])
                 if (language.is_string()) languages.insert(language);
@@ -158,14 +194,7 @@ nlohmann::json check_agent_providers(nlohmann::json& agent, const PluginRegistry
         }
     }
     check_agent_tools(agent, plugins, problems);
-    if (auto fallbacks = agent.find("fallbacks"); fallbacks != agent.end() && fallbacks->is_object()) {
-        const auto list = fallbacks->value("llm", nlohmann::json::array());
-        for (std::size_t i = 0; i < list.size(); ++i)
-            if (list[i].is_string() && plugins.find(ProviderKind::llm, list[i].get<std::string>()) == nullptr)
-                problems.push_back(problem("/fallbacks/llm/" + std::to_string(i),
-                                           "fallback llm provider '" + list[i].get<std::string>() + "' is not loaded",
-                                           names_of(plugins, ProviderKind::llm)));
-    }
+    check_fallbacks(agent, plugins, problems);
     return problems;
 }
 

@@ -27,6 +27,27 @@ const Provider& required(const json& agent, const PluginRegistry& plugins, Provi
     return *provider;
 }
 
+// {"voice": the agent's, "speed" when the provider takes one}.
+json tts_settings(const json& agent, const Provider& tts) {
+    json out = json::object();
+    std::string voice = text_field(agent, "voice");
+    if (!voice.empty()) out["voice"] = voice;
+    if (takes_setting(tts, "speed")) {
+        const json settings = agent.value("settings", json::object());
+        if (auto speed = settings.find("tts_speed"); speed != settings.end() && speed->is_number())
+            out["speed"] = *speed;
+    }
+    return out;
+}
+
+// {"language" when the provider takes one}.
+json stt_settings(const json& agent, const Provider& stt) {
+    json out = json::object();
+    std::string language = text_field(agent, "language");
+    if (!language.empty() && takes_setting(stt, "language")) out["language"] = language;
+    return out;
+}
+
 }  // namespace
 
 bool takes_setting(const Provider& provider, const std::string& name) {
@@ -53,11 +74,31 @@ ResolvedProviders resolve_call_providers(const json& agent, const json& flow, co
         if (!has_flow) throw;
     }
     // Fallbacks not loaded now are left out (the agent was checked when it was saved; a plugin may have gone since).
-    if (auto fallbacks = agent.find("fallbacks"); fallbacks != agent.end() && fallbacks->is_object())
+    if (auto fallbacks = agent.find("fallbacks"); fallbacks != agent.end() && fallbacks->is_object()) {
         for (const auto& name : fallbacks->value("llm", json::array()))
             if (const Provider* provider =
                     name.is_string() ? plugins.find(ProviderKind::llm, name.get<std::string>()) : nullptr)
                 resolved.providers.llm_fallbacks.push_back(provider);
+        for (const auto& name : fallbacks->value("stt", json::array()))
+            if (const Provider* provider =
+                    name.is_string() ? plugins.find(ProviderKind::stt, name.get<std::string>()) : nullptr)
+                resolved.providers.stt_fallbacks.push_back({provider, stt_settings(agent, *provider)});
+        for (const auto& entry : fallbacks->value("tts", json::array())) {
+            // A name, or {"provider", "voice"}: the agent's voice belongs to its own TTS.
+            bool named = entry.is_object();
+            const Provider* provider = plugins.find(ProviderKind::tts, named ? text_field(entry, "provider")
+                                                                       : entry.is_string() ? entry.get<std::string>()
+                                                                                           : "");
+            if (provider == nullptr) continue;
+            json settings = tts_settings(agent, *provider);
+            settings.erase("voice");
+            if (std::string voice = named ? text_field(entry, "voice") : ""; !voice.empty()) settings["voice"] = voice;
+            if (std::string language = text_field(agent, "language");
+                !language.empty() && takes_setting(*provider, "language"))
+                settings["language"] = language;
+            resolved.providers.tts_fallbacks.push_back({provider, std::move(settings)});
+        }
+    }
     if (auto tools = agent.find("tools"); tools != agent.end() && tools->is_array())
         for (const auto& tool : *tools)
             if (tool.value("type", "") == "http") {
@@ -79,15 +120,8 @@ ResolvedProviders resolve_call_providers(const json& agent, const json& flow, co
         }
     resolved.providers.vad = vad_provider.empty() ? nullptr : plugins.find(ProviderKind::vad, vad_provider);
 
-    std::string voice = text_field(agent, "voice");
-    if (!voice.empty()) resolved.tts_settings["voice"] = voice;
-    if (takes_setting(tts, "speed")) {
-        const json settings = agent.value("settings", json::object());
-        if (auto speed = settings.find("tts_speed"); speed != settings.end() && speed->is_number())
-            resolved.tts_settings["speed"] = *speed;
-    }
-    std::string language = text_field(agent, "language");
-    if (!language.empty() && takes_setting(stt, "language")) resolved.stt_settings["language"] = language;
+    resolved.tts_settings = tts_settings(agent, tts);
+    resolved.stt_settings = stt_settings(agent, stt);
     return resolved;
 }
 

@@ -2,7 +2,10 @@
 // the agent's stt/llm/tts_provider (else the server's [agents] defaults), the
 // VAD from [calls] vad_provider (none loaded: the pipeline's built-in energy
 // detector), TTS settings {"voice", "speed" when the provider takes one} and
-// STT settings {"language"} when the provider takes one.
+// STT settings {"language"} when the provider takes one. The agent's
+// `fallbacks` that are loaded: fallback STTs get the same settings as the
+// primary; fallback TTSs the voice of their entry (else their default) and
+// speed and language when they take them.
 #pragma once
 
 #include "config/voxd_settings.hpp"
