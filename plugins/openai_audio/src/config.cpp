@@ -1,5 +1,6 @@
 #include "config.hpp"
 
+#include <vox/plugin_common/config_values.hpp>
 #include <vox/sdk/error.hpp>
 
 #include <nlohmann/json.hpp>
@@ -12,30 +13,10 @@ namespace {
 constexpr const char* kVoices[] = {"alloy", "ash",  "ballad",  "coral", "echo",  "fable", "onyx",
                                    "nova",  "sage", "shimmer", "verse", "marin", "cedar"};
 
-[[noreturn]] void invalid(const std::string& message) { throw sdk::Error(VOX_ERR_INVALID_ARGUMENT, message); }
-
-std::string env(const char* name) {
-    const char* value = std::getenv(name);
-    return value != nullptr ? value : "";
-}
-
-// Settings from VOX_PROVIDER_*_OPENAI_* arrive as strings: accept both.
-long long integer(const nlohmann::json& value, const std::string& where, long long min, long long max) {
-    long long number = 0;
-    if (value.is_number_integer()) {
-        number = value.get<long long>();
-    } else if (value.is_string()) {
-        std::string text = value.get<std::string>();
-        char* end = nullptr;
-        number = std::strtoll(text.c_str(), &end, 10);
-        if (text.empty() || end == nullptr || *end != '\0') invalid(where + " must be a whole number");
-    } else {
-        invalid(where + " must be a whole number");
-    }
-    if (number < min || number > max)
-        invalid(where + " must be from " + std::to_string(min) + " to " + std::to_string(max));
-    return number;
-}
+using plugin_common::env;
+using plugin_common::invalid;
+using plugin_common::string_value;
+using plugin_common::whole_number;
 
 double speed_of(const nlohmann::json& value, const std::string& where) {
     double speed = 0;
@@ -53,23 +34,18 @@ double speed_of(const nlohmann::json& value, const std::string& where) {
     return speed;
 }
 
-std::string text(const nlohmann::json& value, const std::string& where) {
-    if (!value.is_string()) invalid(where + " must be a string");
-    return value.get<std::string>();
-}
-
 bool is_stt(const std::string& provider_key) { return provider_key == "stt.openai"; }
 
 // The settings both a plugin config and a session may set; false when `key` is none of them.
 bool apply_common(Config& config, const std::string& key, const nlohmann::json& value) {
     std::string where = config.provider_key + ": \"" + key + "\"";
     if (key == "model") {
-        if (!text(value, where).empty()) config.model = value.get<std::string>();
+        if (!string_value(value, where).empty()) config.model = value.get<std::string>();
     } else if (key == "language" && is_stt(config.provider_key)) {
-        config.language = text(value, where);
+        config.language = string_value(value, where);
     } else if (key == "voice" && !is_stt(config.provider_key)) {
         // Not checked against OpenAI's list: compatible servers (Kokoro, Piper) name their own voices.
-        if (text(value, where).empty()) invalid(where + " must not be empty");
+        if (string_value(value, where).empty()) invalid(where + " must not be empty");
         config.voice = value.get<std::string>();
     } else if (key == "speed" && !is_stt(config.provider_key)) {
         config.speed = speed_of(value, where);
@@ -97,19 +73,19 @@ Config parse_provider_config(std::string_view config_json, const std::string& pr
                 std::string where = provider_key + ": \"" + key + "\"";
                 if (apply_common(config, key, value)) continue;
                 if (key == "base_url") {
-                    if (!text(value, where).empty()) config.base_url = value.get<std::string>();
+                    if (!string_value(value, where).empty()) config.base_url = value.get<std::string>();
                 } else if (key == "api_key") {
-                    if (!text(value, where).empty()) config.api_key = value.get<std::string>();
+                    if (!string_value(value, where).empty()) config.api_key = value.get<std::string>();
                 } else if (key == "connect_timeout_ms") {
-                    config.connect_timeout = std::chrono::milliseconds(integer(value, where, 1, 600000));
+                    config.connect_timeout = std::chrono::milliseconds(whole_number(value, where, 1, 600000));
                 } else if (key == "first_byte_timeout_ms") {
-                    config.first_byte_timeout = std::chrono::milliseconds(integer(value, where, 1, 3600000));
+                    config.first_byte_timeout = std::chrono::milliseconds(whole_number(value, where, 1, 3600000));
                 } else if (key == "read_timeout_ms") {
-                    config.read_timeout = std::chrono::milliseconds(integer(value, where, 1, 3600000));
+                    config.read_timeout = std::chrono::milliseconds(whole_number(value, where, 1, 3600000));
                 } else if (key == "retries") {
-                    config.retries = static_cast<int>(integer(value, where, 0, 10));
+                    config.retries = static_cast<int>(whole_number(value, where, 0, 10));
                 } else if (key == "retry_delay_ms") {
-                    config.retry_delay = std::chrono::milliseconds(integer(value, where, 0, 60000));
+                    config.retry_delay = std::chrono::milliseconds(whole_number(value, where, 0, 60000));
                 } else {
                     invalid(provider_key + ": unknown setting \"" + key + "\" (known: base_url, api_key, model, " +
                             (is_stt(provider_key) ? "language" : "voice, speed") +
@@ -148,6 +124,20 @@ Config apply_session_settings(const Config& config, std::string_view settings_js
         if (!value.is_null() && !apply_common(session, key, value))
             invalid(config.provider_key + ": unknown session setting \"" + key + "\"");
     return session;
+}
+
+plugin_common::HttpSettings http_settings(const Config& config) {
+    plugin_common::HttpSettings settings;
+    settings.provider_key = config.provider_key;
+    settings.base_url = config.base_url;
+    settings.api_key = config.api_key;
+    settings.user_agent = "vox-openai-audio/1.0";
+    settings.connect_timeout = config.connect_timeout;
+    settings.first_byte_timeout = config.first_byte_timeout;
+    settings.read_timeout = config.read_timeout;
+    settings.retries = config.retries;
+    settings.retry_delay = config.retry_delay;
+    return settings;
 }
 
 const char* stt_settings_schema_json() {

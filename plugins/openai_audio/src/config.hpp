@@ -3,6 +3,8 @@
 // settings (model, language, voice, speed).
 #pragma once
 
+#include <vox/plugin_common/http_client.hpp>
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -39,6 +41,9 @@ bool provider_enabled(std::string_view config_json, const std::string& provider_
 
 // A session's settings (JSON per the provider's schema) over the provider's config.
 Config apply_session_settings(const Config& config, std::string_view settings_json);
+
+// Where and how this provider's requests go (the key as a bearer token).
+plugin_common::HttpSettings http_settings(const Config& config);
 
 const char* stt_settings_schema_json();
 const char* stt_capabilities_json();

@@ -1,8 +1,9 @@
 #include "stt_session.hpp"
 
-#include "http_client.hpp"
 #include "transcription_request.hpp"
 
+#include <vox/plugin_common/config_values.hpp>
+#include <vox/plugin_common/http_client.hpp>
 #include <vox/sdk/error.hpp>
 
 #include <condition_variable>
@@ -14,6 +15,9 @@
 
 namespace vox::openai_audio {
 namespace {
+
+using plugin_common::redact;
+using plugin_common::RequestControl;
 
 // OpenAI refuses files over 25 MB; audio beyond this (about 13 minutes at
 // 16 kHz) is not kept, so one endless turn cannot exhaust memory.
@@ -80,8 +84,8 @@ struct OpenAiSttSession::State {
             static_cast<std::uint32_t>((utterance.start_frame + utterance.samples.size()) * 1000 / sample_rate);
         try {
             std::string answer;
-            post(
-                config, transcription_request(config, utterance.samples, sample_rate), control,
+            plugin_common::post(
+                http_settings(config), transcription_request(config, utterance.samples, sample_rate), control,
                 [&](std::istream& body) {
                     char chunk[4096];
                     while (body.read(chunk, sizeof chunk).gcount() > 0)

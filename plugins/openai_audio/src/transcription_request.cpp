@@ -55,8 +55,8 @@ std::string encode_wav(std::span<const std::int16_t> samples, std::uint32_t samp
     return wav;
 }
 
-HttpRequest transcription_request(const Config& config, std::span<const std::int16_t> samples,
-                                  std::uint32_t sample_rate) {
+plugin_common::HttpRequest transcription_request(const Config& config, std::span<const std::int16_t> samples,
+                                                 std::uint32_t sample_rate) {
     std::string boundary = make_boundary();
     std::string body;
     add_field(body, boundary, "model", config.model);

@@ -3,7 +3,8 @@
 #pragma once
 
 #include "config.hpp"
-#include "http_client.hpp"
+
+#include <vox/plugin_common/http_client.hpp>
 
 #include <cstdint>
 #include <span>
@@ -16,8 +17,8 @@ std::string encode_wav(std::span<const std::int16_t> samples, std::uint32_t samp
 
 // POST /audio/transcriptions with fields file, model, language (when set) and
 // response_format=json.
-HttpRequest transcription_request(const Config& config, std::span<const std::int16_t> samples,
-                                  std::uint32_t sample_rate);
+plugin_common::HttpRequest transcription_request(const Config& config, std::span<const std::int16_t> samples,
+                                                 std::uint32_t sample_rate);
 
 // The text of a {"text": ...} answer, trimmed (whisper.cpp adds spaces and a
 // newline). Throws sdk::Error(VOX_ERR_UNAVAILABLE) for any other answer.

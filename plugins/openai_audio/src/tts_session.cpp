@@ -1,8 +1,8 @@
 #include "tts_session.hpp"
 
-#include "http_client.hpp"
-#include "sentence_splitter.hpp"
-
+#include <vox/plugin_common/config_values.hpp>
+#include <vox/plugin_common/http_client.hpp>
+#include <vox/plugin_common/sentence_splitter.hpp>
 #include <vox/sdk/error.hpp>
 
 #include <nlohmann/json.hpp>
@@ -18,6 +18,11 @@
 
 namespace vox::openai_audio {
 namespace {
+
+using plugin_common::has_speech;
+using plugin_common::redact;
+using plugin_common::RequestControl;
+using plugin_common::SentenceSplitter;
 
 // Cancelled or failed context ids remembered so their late text is dropped.
 constexpr std::size_t kRememberedDeadContexts = 1024;
@@ -120,8 +125,8 @@ struct OpenAiTtsSession::State {
             {"model", config.model}, {"input", job.text}, {"voice", config.voice}, {"response_format", "pcm"}};
         if (config.speed) request["speed"] = *config.speed;
         try {
-            post(
-                config,
+            plugin_common::post(
+                http_settings(config),
                 {"/audio/speech", "application/json", "application/octet-stream",
                  request.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)},
                 control, [&](std::istream& body) { stream_audio(job.context, body); },

@@ -1,10 +1,10 @@
-#include "sentence_splitter.hpp"
+#include <vox/plugin_common/sentence_splitter.hpp>
 
 #include <algorithm>
 #include <cctype>
 #include <iterator>
 
-namespace vox::openai_audio {
+namespace vox::plugin_common {
 namespace {
 
 bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
@@ -86,4 +86,4 @@ bool has_speech(std::string_view sentence) {
     });
 }
 
-}  // namespace vox::openai_audio
+}  // namespace vox::plugin_common

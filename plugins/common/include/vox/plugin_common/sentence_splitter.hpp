@@ -1,4 +1,4 @@
-// Cuts streamed text into sentences so tts.openai can send the first one
+// Cuts streamed text into sentences so a cloud TTS can send the first one
 // while an LLM is still writing the rest: the first audio comes after one
 // sentence's round trip, not after the whole answer.
 #pragma once
@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace vox::openai_audio {
+namespace vox::plugin_common {
 
 class SentenceSplitter {
 public:
@@ -31,4 +31,4 @@ private:
 // True when `sentence` has something to say (a letter or a digit).
 bool has_speech(std::string_view sentence);
 
-}  // namespace vox::openai_audio
+}  // namespace vox::plugin_common

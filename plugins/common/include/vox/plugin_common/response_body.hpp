@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace vox::openai_audio {
+namespace vox::plugin_common {
 
 class ResponseBody : public std::streambuf {
 public:
@@ -41,4 +41,4 @@ private:
     std::vector<char> buffer_;
 };
 
-}  // namespace vox::openai_audio
+}  // namespace vox::plugin_common

@@ -1,17 +1,14 @@
-#include "http_client.hpp"
-
-#include "response_body.hpp"
-
+#include <vox/plugin_common/config_values.hpp>
+#include <vox/plugin_common/http_client.hpp>
+#include <vox/plugin_common/response_body.hpp>
+#include <vox/plugin_common/tls.hpp>
 #include <vox/sdk/error.hpp>
 
 #include <Poco/Exception.h>
-#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
-#include <Poco/Net/RejectCertificateHandler.h>
-#include <Poco/Net/SSLManager.h>
 #include <Poco/Timespan.h>
 #include <Poco/URI.h>
 #include <nlohmann/json.hpp>
@@ -21,7 +18,7 @@
 #include <optional>
 #include <ostream>
 
-namespace vox::openai_audio {
+namespace vox::plugin_common {
 namespace {
 
 // A Retry-After longer than this is not waited for: the turn would be lost
@@ -30,20 +27,6 @@ constexpr std::chrono::milliseconds kLongestRetryAfter{5000};
 
 Poco::Timespan span(std::chrono::milliseconds ms) {
     return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
-}
-
-Poco::Net::Context::Ptr tls_context() {
-    static Poco::Net::Context::Ptr context = [] {
-        Poco::Net::initializeSSL();
-        Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "",
-                                                             Poco::Net::Context::VERIFY_RELAXED, 9, true);
-        // Without a handler Poco would look for one in an application's
-        // configuration; a certificate that fails verification is refused.
-        Poco::SharedPtr<Poco::Net::InvalidCertificateHandler> reject = new Poco::Net::RejectCertificateHandler(false);
-        Poco::Net::SSLManager::instance().initializeClient(nullptr, reject, ctx);
-        return ctx;
-    }();
-    return context;
 }
 
 // A client session whose connection can be read raw (see response_body.hpp).
@@ -82,7 +65,10 @@ vox_status status_for_http(int status) {
 }
 
 // "HTTP 401 Unauthorized: <the server's message>" from an error response.
-std::string http_error_message(int status, const std::string& reason, std::istream& body) {
+// With `detail_objects`, {"detail": {"status": ..., "message": ...}} is read
+// too and `detail_status` receives that status.
+std::string http_error_message(int status, const std::string& reason, std::istream& body, bool detail_objects,
+                               std::string& detail_status) {
     std::string text;
     char buffer[4096];
     try {
@@ -101,7 +87,11 @@ std::string http_error_message(int status, const std::string& reason, std::istre
             message = error->get<std::string>();
         else if (auto detail = document.find("detail"); detail != document.end() && detail->is_string())
             message = detail->get<std::string>();  // FastAPI-based servers
-        else
+        else if (detail_objects && detail != document.end() && detail->is_object()) {
+            message = detail->value("message", "");
+            detail_status = detail->value("status", "");
+            if (!detail_status.empty()) message = detail_status + (message.empty() ? "" : ": " + message);
+        } else
             message = document.value("message", "");
     }
     if (message.empty()) message = text.substr(0, 300);
@@ -110,7 +100,7 @@ std::string http_error_message(int status, const std::string& reason, std::istre
     return result;
 }
 
-// Retry-After (seconds) or OpenAI's retry-after-ms, when present and sane.
+// Retry-After (seconds) or retry-after-ms (OpenAI's), when present and sane.
 std::optional<std::chrono::milliseconds> retry_after(const Poco::Net::HTTPResponse& response) {
     auto parse = [](const std::string& text) -> std::optional<long long> {
         char* end = nullptr;
@@ -143,24 +133,28 @@ struct Attached {
     RequestControl& control;
 };
 
-void attempt(const Config& config, const HttpRequest& request, RequestControl& control,
+void attempt(const HttpSettings& config, const HttpRequest& request, RequestControl& control,
              const std::function<void(std::istream& body)>& read_body) {
     const std::string& key = config.api_key;
     Poco::URI uri(config.base_url);
     std::string prefix = uri.getPath();
     while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-    uri.setPath(prefix + request.path);
+    // The query part of request.path goes in as it is (setPath would escape the '?').
+    auto query = request.path.find('?');
+    uri.setPath(prefix + request.path.substr(0, query));
+    if (query != std::string::npos) uri.setRawQuery(request.path.substr(query + 1));
     auto [session, raw_read] = open_session(uri);
     session->setTimeout(span(config.connect_timeout), span(config.connect_timeout), span(config.first_byte_timeout));
     Attached attached(control, session.get());
     if (control.cancelled()) throw AttemptFailed{cancelled_error()};
 
-    Poco::Net::HTTPRequest http(Poco::Net::HTTPRequest::HTTP_POST, uri.getPathEtc(), Poco::Net::HTTPMessage::HTTP_1_1);
-    http.set("User-Agent", "vox-openai-audio/1.0");
-    if (!key.empty()) http.set("Authorization", "Bearer " + key);
-    http.setContentType(request.content_type);
+    Poco::Net::HTTPRequest http(request.method, uri.getPathEtc(), Poco::Net::HTTPMessage::HTTP_1_1);
+    http.set("User-Agent", config.user_agent);
+    if (!key.empty()) http.set(config.auth_header, config.auth_prefix + key);
+    if (!request.content_type.empty()) http.setContentType(request.content_type);
     if (!request.accept.empty()) http.set("Accept", request.accept);
-    http.setContentLength(static_cast<std::streamsize>(request.body.size()));
+    if (request.method != Poco::Net::HTTPRequest::HTTP_GET)
+        http.setContentLength(static_cast<std::streamsize>(request.body.size()));
     try {
         session->sendRequest(http) << request.body << std::flush;
     } catch (const Poco::Exception& e) {
@@ -191,9 +185,14 @@ void attempt(const Config& config, const HttpRequest& request, RequestControl& c
 
     int status = response.getStatus();
     if (status != Poco::Net::HTTPResponse::HTTP_OK) {
-        std::string message =
-            redact(config.provider_key + ": " + http_error_message(status, response.getReason(), *error_body), key);
+        std::string detail_status;
+        std::string message = redact(
+            config.provider_key + ": " +
+                http_error_message(status, response.getReason(), *error_body, config.detail_objects, detail_status),
+            key);
         if (control.cancelled()) throw AttemptFailed{cancelled_error()};
+        // A used-up quota is no bad key: retrying will not help, but it is a rate limit to the operator.
+        if (detail_status == "quota_exceeded") throw AttemptFailed{sdk::Error(VOX_ERR_RATE_LIMITED, message)};
         if (status == 429) {
             auto wait = retry_after(response);
             bool too_long = wait && *wait > kLongestRetryAfter;
@@ -275,7 +274,7 @@ void RequestControl::detach() {
     session_ = nullptr;
 }
 
-void post(const Config& config, const HttpRequest& request, RequestControl& control,
+void post(const HttpSettings& config, const HttpRequest& request, RequestControl& control,
           const std::function<void(std::istream& body)>& read_body,
           const std::function<void(const std::string& message)>& warn) {
     for (int attempt_number = 0;; ++attempt_number) {
@@ -295,11 +294,4 @@ void post(const Config& config, const HttpRequest& request, RequestControl& cont
     }
 }
 
-std::string redact(std::string text, const std::string& key) {
-    if (key.empty()) return text;
-    for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at))
-        text.replace(at, key.size(), "[redacted]");
-    return text;
-}
-
-}  // namespace vox::openai_audio
+}  // namespace vox::plugin_common

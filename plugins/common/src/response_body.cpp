@@ -1,4 +1,4 @@
-#include "response_body.hpp"
+#include <vox/plugin_common/response_body.hpp>
 
 #include <Poco/Net/NetException.h>
 
@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
-namespace vox::openai_audio {
+namespace vox::plugin_common {
 namespace {
 
 constexpr std::size_t kBufferSize = 8192;
@@ -98,4 +98,4 @@ ResponseBody::int_type ResponseBody::underflow() {
     return traits_type::to_int_type(*gptr());
 }
 
-}  // namespace vox::openai_audio
+}  // namespace vox::plugin_common

@@ -1,8 +1,7 @@
-// The plugin's strict response body and sentence splitter, tested directly:
-// a complete answer ends cleanly, a truncated one is an error.
-#include "response_body.hpp"
-
-#include "sentence_splitter.hpp"
+// The cloud plugins' strict response body and sentence splitter, tested
+// directly: a complete answer ends cleanly, a truncated one is an error.
+#include <vox/plugin_common/response_body.hpp>
+#include <vox/plugin_common/sentence_splitter.hpp>
 
 #include <Poco/Net/NetException.h>
 #include <gtest/gtest.h>
@@ -11,7 +10,7 @@
 #include <cstring>
 #include <string>
 
-namespace vox::openai_audio {
+namespace vox::plugin_common {
 namespace {
 
 // A connection that yields `wire` in pieces of at most `piece` bytes, then ends.
@@ -71,4 +70,4 @@ TEST(SentenceSplitter, CutsAtSentenceEndsButNotAtAbbreviationsOrNumbers) {
 }
 
 }  // namespace
-}  // namespace vox::openai_audio
+}  // namespace vox::plugin_common
