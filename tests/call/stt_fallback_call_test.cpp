@@ -24,12 +24,14 @@ struct SttProbe {
     std::vector<std::int16_t> flaky_audio;   // what stt.flaky was sent before it failed
     std::vector<std::int16_t> canned_audio;  // what stt.canned was sent
     int canned_opens = 0;
+    std::vector<json> canned_grammars;  // the grammars stt.canned was given, in order
 
     void reset() {
         std::lock_guard lock(mutex);
         flaky_audio.clear();
         canned_audio.clear();
         canned_opens = 0;
+        canned_grammars.clear();
     }
 };
 
@@ -58,6 +60,7 @@ public:
     void flush() override {}
     void end_input() override {}
     void cancel() noexcept override {}
+    void set_grammar(std::string_view) override {}  // takes any
 
 private:
     sdk::SttSink sink_;
@@ -81,6 +84,10 @@ public:
     }
     void end_input() override {}
     void cancel() noexcept override { since_flush_ = false; }
+    void set_grammar(std::string_view grammar) override {
+        std::lock_guard lock(probe().mutex);
+        probe().canned_grammars.push_back(json::parse(grammar));
+    }
 
 private:
     sdk::SttSink sink_;
@@ -200,6 +207,29 @@ TEST_F(SttFallbackCallTest, AnSttThatDropsMidUtteranceHandsTheWholeTurnToTheNext
     EXPECT_EQ(result->provider_switches[1]["to"], "stt.canned");
     EXPECT_TRUE(result->provider_switches[1].contains("t_ms"));
     EXPECT_EQ(result->disconnection_reason, "api_hangup");
+}
+
+TEST_F(SttFallbackCallTest, TheFlowsExpectedAnswerIsRecognisedAgainstItsGrammarOnTheFallbackToo) {
+    call::CallSetup flow_setup = setup("stt.flaky", {"stt.canned"});
+    flow_setup.providers.llm = nullptr;
+    auto node = [](const char* id, const char* type, json config) {
+        return json{{"id", id}, {"type", type}, {"config", std::move(config)}};
+    };
+    flow_setup.flow = {{"start_node_id", "ask"},
+                       {"nodes",
+                        {node("ask", "conversation", {{"text", "Shall I book it?"}, {"expect", {{"type", "yes_no"}}}}),
+                         node("bye", "end_call", {{"text", "Goodbye."}})}},
+                       {"edges", {{{"id", "next"}, {"source", "ask"}, {"target", "bye"}}}}};
+    for (const char* type : {"conversation", "end_call"})
+        flow_setup.flow_node_types[type] = local_.registry().find(std::string("flow_node.") + type);
+    open(std::move(flow_setup));
+    ASSERT_TRUE(caller_->silence_until([&] { return !events_->of_type("agent_stop_talking").empty(); }, 10s));
+    caller_->say(trim_silence(local_.speech("Yes, please book it for me.")));
+    ASSERT_TRUE(caller_->silence_until([&] { return !switches().empty(); }, 10s));
+    std::lock_guard lock(probe().mutex);
+    // Set again on the fallback before the audio was sent again (the flow clears it once answered).
+    ASSERT_FALSE(probe().canned_grammars.empty());
+    EXPECT_EQ(probe().canned_grammars.front(), (json{{"type", "yes_no"}}));
 }
 
 TEST_F(SttFallbackCallTest, WithNoFallbackLeftTheCallEndsAsErrorStt) {
