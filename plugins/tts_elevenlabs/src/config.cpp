@@ -1,7 +1,11 @@
 #include "config.hpp"
 
+#include <vox/plugin_common/config_values.hpp>
+#include <vox/plugin_common/http_client.hpp>
+#include <vox/plugin_common/websocket.hpp>
 #include <vox/sdk/error.hpp>
 
+#include <Poco/Net/HTTPResponse.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
@@ -9,7 +13,9 @@
 namespace vox::elevenlabs {
 namespace {
 
-[[noreturn]] void invalid(const std::string& message) { throw sdk::Error(VOX_ERR_INVALID_ARGUMENT, message); }
+using plugin_common::env;
+using plugin_common::invalid;
+using plugin_common::string_value;
 
 // Settings from VOX_PROVIDER_TTS_ELEVENLABS_* arrive as strings: accept both.
 double number(const nlohmann::json& value, const std::string& where, double min, double max, bool whole) {
@@ -35,19 +41,14 @@ std::chrono::milliseconds millis(const nlohmann::json& value, const std::string&
     return std::chrono::milliseconds(static_cast<long long>(number(value, where, min, max, true)));
 }
 
-std::string text(const nlohmann::json& value, const std::string& where) {
-    if (!value.is_string()) invalid(where + " must be a string");
-    return value.get<std::string>();
-}
-
 // The settings both the plugin config and a session may set; false when `key` is none of them.
 bool apply_common(Config& config, const std::string& key, const nlohmann::json& value) {
     std::string where = config.provider_key + ": \"" + key + "\"";
     if (key == "voice") {
-        if (text(value, where).empty()) invalid(where + " must not be empty");
+        if (string_value(value, where).empty()) invalid(where + " must not be empty");
         config.voice = value.get<std::string>();
     } else if (key == "model_id") {
-        if (!text(value, where).empty()) config.model = value.get<std::string>();
+        if (!string_value(value, where).empty()) config.model = value.get<std::string>();
     } else if (key == "stability") {
         config.stability = number(value, where, 0, 1, false);
     } else if (key == "similarity_boost") {
@@ -71,7 +72,7 @@ bool has_scheme(const std::string& url, std::initializer_list<const char*> schem
 
 Config parse_provider_config(std::string_view config_json) {
     Config config;
-    if (const char* key = std::getenv("ELEVENLABS_API_KEY"); key != nullptr) config.api_key = key;
+    config.api_key = env("ELEVENLABS_API_KEY");
     if (config_json.find_first_not_of(" \t\r\n") != std::string_view::npos) {
         auto document = nlohmann::json::parse(config_json, nullptr, false);
         if (document.is_discarded() || !document.is_object()) invalid("plugin config is not a JSON object");
@@ -82,11 +83,11 @@ Config parse_provider_config(std::string_view config_json) {
                 std::string where = config.provider_key + ": \"" + key + "\"";
                 if (apply_common(config, key, value)) continue;
                 if (key == "base_url") {
-                    if (!text(value, where).empty()) config.base_url = value.get<std::string>();
+                    if (!string_value(value, where).empty()) config.base_url = value.get<std::string>();
                 } else if (key == "ws_base_url") {
-                    config.ws_base_url = text(value, where);
+                    config.ws_base_url = string_value(value, where);
                 } else if (key == "api_key") {
-                    if (!text(value, where).empty()) config.api_key = value.get<std::string>();
+                    if (!string_value(value, where).empty()) config.api_key = value.get<std::string>();
                 } else if (key == "connect_timeout_ms") {
                     config.connect_timeout = millis(value, where, 1, 600000);
                 } else if (key == "first_byte_timeout_ms") {
@@ -137,6 +138,46 @@ std::string websocket_base(const Config& config) {
     if (!config.ws_base_url.empty()) return config.ws_base_url;
     if (config.base_url.rfind("https://", 0) == 0) return "wss://" + config.base_url.substr(8);
     return "ws://" + config.base_url.substr(7);
+}
+
+plugin_common::HttpSettings http_settings(const Config& config) {
+    plugin_common::HttpSettings settings;
+    settings.provider_key = config.provider_key;
+    settings.base_url = config.base_url;
+    settings.api_key = config.api_key;
+    settings.auth_header = "xi-api-key";
+    settings.auth_prefix = "";
+    settings.user_agent = "vox-elevenlabs/1.0";
+    settings.connect_timeout = config.connect_timeout;
+    settings.first_byte_timeout = config.first_byte_timeout;
+    settings.read_timeout = config.read_timeout;
+    settings.retries = config.retries;
+    settings.retry_delay = config.retry_delay;
+    settings.detail_objects = true;
+    return settings;
+}
+
+plugin_common::WebSocketSettings websocket_settings(const Config& config, const std::string& url) {
+    plugin_common::WebSocketSettings settings;
+    settings.url = url;
+    settings.api_key = config.api_key;
+    settings.auth_header = "xi-api-key";
+    settings.auth_prefix = "";
+    settings.connect_timeout = config.connect_timeout;
+    settings.peer = "ElevenLabs";
+    settings.handshake_failed = "ElevenLabs handshake failed: ";
+    settings.refused = [](const Poco::Net::HTTPResponse& response) {
+        auto status = static_cast<int>(response.getStatus());
+        vox_status code = status == 401 || status == 403 ? VOX_ERR_AUTH
+                          : status == 429                ? VOX_ERR_RATE_LIMITED
+                          : status == 404                ? VOX_ERR_NOT_FOUND
+                          : status >= 500                ? VOX_ERR_UNAVAILABLE
+                                                         : VOX_ERR_INVALID_ARGUMENT;
+        return plugin_common::HandshakeRefusal{
+            code, "ElevenLabs refused the WebSocket: HTTP " + std::to_string(status) + " " + response.getReason(),
+            status >= 500};
+    };
+    return settings;
 }
 
 const char* settings_schema_json() {

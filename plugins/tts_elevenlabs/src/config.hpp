@@ -8,6 +8,11 @@
 #include <string>
 #include <string_view>
 
+namespace vox::plugin_common {
+struct HttpSettings;
+struct WebSocketSettings;
+}  // namespace vox::plugin_common
+
 namespace vox::elevenlabs {
 
 // The output_format this plugin asks for (raw 16-bit PCM, mono) and its rate.
@@ -40,6 +45,11 @@ Config apply_session_settings(const Config& config, std::string_view settings_js
 
 // ws_base_url, or base_url with its scheme turned into ws:// / wss://.
 std::string websocket_base(const Config& config);
+
+// Where and how the REST requests go (the key in xi-api-key).
+plugin_common::HttpSettings http_settings(const Config& config);
+// The stream-input WebSocket at `url` (the key in xi-api-key).
+plugin_common::WebSocketSettings websocket_settings(const Config& config, const std::string& url);
 
 const char* settings_schema_json();
 const char* capabilities_json();

@@ -2,9 +2,10 @@
 // text-to-speech (WebSocket stream-input, HTTP stream as the fallback), 16 kHz
 // PCM with word timings; describe() lists the account's voices.
 #include "config.hpp"
-#include "http_client.hpp"
 #include "tts_session.hpp"
 
+#include <vox/plugin_common/config_values.hpp>
+#include <vox/plugin_common/http_client.hpp>
 #include <vox/sdk/plugin.hpp>
 #include <vox/sdk/tts.hpp>
 
@@ -36,12 +37,12 @@ public:
         auto capabilities = nlohmann::json::parse(capabilities_json());
         try {
             std::string text;
-            RequestControl control;
-            HttpRequest request;
+            plugin_common::RequestControl control;
+            plugin_common::HttpRequest request;
             request.method = "GET";
             request.path = "/v1/voices";
             request.accept = "application/json";
-            post(config_, request, control, [&](std::istream& body) {
+            plugin_common::post(http_settings(config_), request, control, [&](std::istream& body) {
                 std::ostringstream out;
                 out << body.rdbuf();
                 text = out.str();
@@ -63,7 +64,8 @@ public:
             described_ = capabilities.dump();
             return described_;
         } catch (const std::exception& e) {
-            host_.warn(redact(std::string("tts.elevenlabs: cannot list voices: ") + e.what(), config_.api_key));
+            host_.warn(
+                plugin_common::redact(std::string("tts.elevenlabs: cannot list voices: ") + e.what(), config_.api_key));
             return capabilities.dump();  // not cached: the next describe() tries again
         }
     }

@@ -1,10 +1,11 @@
 #include "tts_session.hpp"
 
-#include "connection.hpp"
-#include "http_client.hpp"
 #include "messages.hpp"
-#include "sentence_splitter.hpp"
 
+#include <vox/plugin_common/config_values.hpp>
+#include <vox/plugin_common/http_client.hpp>
+#include <vox/plugin_common/sentence_splitter.hpp>
+#include <vox/plugin_common/websocket.hpp>
 #include <vox/sdk/error.hpp>
 
 #include <atomic>
@@ -21,6 +22,14 @@
 
 namespace vox::elevenlabs {
 namespace {
+
+using Connection = plugin_common::WebSocketConnection;
+using plugin_common::ConnectError;
+using plugin_common::has_speech;
+using plugin_common::HttpRequest;
+using plugin_common::redact;
+using plugin_common::RequestControl;
+using plugin_common::SentenceSplitter;
 
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
@@ -169,7 +178,7 @@ struct ElevenLabsTtsSession::State {
         for (int attempt = 0;; ++attempt) {
             if (!alive(id)) throw sdk::Error(VOX_ERR_CANCELLED, "cancelled");
             try {
-                auto connection = std::make_shared<Connection>(url, config.api_key, config.connect_timeout);
+                auto connection = std::make_shared<Connection>(websocket_settings(config, url));
                 std::lock_guard lock(mutex);
                 if (closed || dead.count(id) != 0) throw sdk::Error(VOX_ERR_CANCELLED, "cancelled");
                 context->connection = connection;
@@ -318,8 +327,8 @@ struct ElevenLabsTtsSession::State {
         request.content_type = "application/json";
         request.accept = "audio/pcm";
         request.body = http_stream_body(config, sentence);
-        post(
-            config, request, *control, [&](std::istream& body) { stream_http_audio(id, body); },
+        plugin_common::post(
+            http_settings(config), request, *control, [&](std::istream& body) { stream_http_audio(id, body); },
             [this](const std::string& message) { host.warn(message); });
         std::lock_guard lock(mutex);
         context.request.reset();
