@@ -1,5 +1,6 @@
 #include "config.hpp"
 
+#include <vox/plugin_common/config_values.hpp>
 #include <vox/sdk/error.hpp>
 
 #include <nlohmann/json.hpp>
@@ -10,35 +11,16 @@
 namespace vox::deepgram {
 namespace {
 
-[[noreturn]] void invalid(const std::string& message) { throw sdk::Error(VOX_ERR_INVALID_ARGUMENT, message); }
-
-std::string env(const char* name) {
-    const char* value = std::getenv(name);
-    return value != nullptr ? value : "";
-}
+using plugin_common::env;
+using plugin_common::invalid;
 
 // Settings from VOX_PROVIDER_STT_DEEPGRAM_* arrive as strings: accept both.
 long long integer(const nlohmann::json& value, const std::string& key, long long min, long long max) {
-    long long number = 0;
-    if (value.is_number_integer()) {
-        number = value.get<long long>();
-    } else if (value.is_string()) {
-        std::string text = value.get<std::string>();
-        char* end = nullptr;
-        number = std::strtoll(text.c_str(), &end, 10);
-        if (text.empty() || end == nullptr || *end != '\0')
-            invalid("stt.deepgram: \"" + key + "\" must be a whole number");
-    } else {
-        invalid("stt.deepgram: \"" + key + "\" must be a whole number");
-    }
-    if (number < min || number > max)
-        invalid("stt.deepgram: \"" + key + "\" must be from " + std::to_string(min) + " to " + std::to_string(max));
-    return number;
+    return plugin_common::whole_number(value, "stt.deepgram: \"" + key + "\"", min, max);
 }
 
 std::string text(const nlohmann::json& value, const std::string& key) {
-    if (!value.is_string()) invalid("stt.deepgram: \"" + key + "\" must be a string");
-    return value.get<std::string>();
+    return plugin_common::string_value(value, "stt.deepgram: \"" + key + "\"");
 }
 
 // Model and language go into the query string as they are: letters, digits,

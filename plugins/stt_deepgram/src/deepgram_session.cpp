@@ -1,7 +1,10 @@
 #include "deepgram_session.hpp"
 
-#include "connection.hpp"
 #include "messages.hpp"
+
+#include <vox/plugin_common/websocket.hpp>
+
+#include <Poco/Net/HTTPResponse.h>
 
 #include <algorithm>
 #include <chrono>
@@ -16,6 +19,27 @@
 
 namespace vox::deepgram {
 namespace {
+
+using Connection = plugin_common::WebSocketConnection;
+using plugin_common::ConnectError;
+
+// The listen socket at `url`: the key as "Token <key>", a refused handshake
+// read with Deepgram's dg-error header.
+plugin_common::WebSocketSettings socket_settings(const std::string& url, const Config& config) {
+    plugin_common::WebSocketSettings settings;
+    settings.url = url;
+    settings.api_key = config.api_key;
+    settings.auth_prefix = "Token ";
+    settings.connect_timeout = config.connect_timeout;
+    settings.peer = "Deepgram";
+    settings.handshake_failed = "Deepgram handshake failed: ";
+    settings.refused = [](const Poco::Net::HTTPResponse& response) {
+        HandshakeFailure failure = classify_handshake(static_cast<int>(response.getStatus()), response.getReason(),
+                                                      response.get("dg-error", ""));
+        return plugin_common::HandshakeRefusal{failure.status, failure.message, failure.transient};
+    };
+    return settings;
+}
 
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
@@ -194,7 +218,7 @@ struct DeepgramSession::State {
     std::shared_ptr<Connection> connect_with_retries() {
         for (int attempt = 0;; ++attempt) {
             try {
-                return std::make_shared<Connection>(url, config.api_key, config.connect_timeout);
+                return std::make_shared<Connection>(socket_settings(url, config));
             } catch (const ConnectError& error) {
                 if (!error.transient() || attempt >= config.retries) throw;
                 std::unique_lock lock(mutex);
@@ -265,7 +289,7 @@ struct DeepgramSession::State {
         if (!refusal.empty()) return;
         std::shared_ptr<Connection> fresh;
         try {
-            fresh = std::make_shared<Connection>(url, config.api_key, config.connect_timeout);
+            fresh = std::make_shared<Connection>(socket_settings(url, config));
         } catch (const ConnectError& error) {
             locked([&](std::vector<Delivery>& out) {
                 fail(VOX_ERR_UNAVAILABLE,
