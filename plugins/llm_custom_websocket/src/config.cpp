@@ -1,5 +1,6 @@
 #include "config.hpp"
 
+#include <vox/plugin_common/config_values.hpp>
 #include <vox/sdk/error.hpp>
 
 #include <nlohmann/json.hpp>
@@ -15,25 +16,11 @@ namespace {
 
 // Settings from VOX_PROVIDER_LLM_CUSTOM_WEBSOCKET_* arrive as strings: accept both.
 long long integer(const nlohmann::json& value, const std::string& key, long long min, long long max) {
-    long long number = 0;
-    if (value.is_number_integer()) {
-        number = value.get<long long>();
-    } else if (value.is_string()) {
-        std::string text = value.get<std::string>();
-        char* end = nullptr;
-        number = std::strtoll(text.c_str(), &end, 10);
-        if (text.empty() || end == nullptr || *end != '\0') invalid("\"" + key + "\" must be a whole number");
-    } else {
-        invalid("\"" + key + "\" must be a whole number");
-    }
-    if (number < min || number > max)
-        invalid("\"" + key + "\" must be from " + std::to_string(min) + " to " + std::to_string(max));
-    return number;
+    return plugin_common::whole_number(value, "llm.custom_websocket: \"" + key + "\"", min, max);
 }
 
 std::string text(const nlohmann::json& value, const std::string& key) {
-    if (!value.is_string()) invalid("\"" + key + "\" must be a string");
-    return value.get<std::string>();
+    return plugin_common::string_value(value, "llm.custom_websocket: \"" + key + "\"");
 }
 
 }  // namespace

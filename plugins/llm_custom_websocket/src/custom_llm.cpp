@@ -2,6 +2,7 @@
 
 #include <vox/sdk/error.hpp>
 
+#include <Poco/Net/HTTPResponse.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -26,6 +27,34 @@ struct CustomLlm::Generation {
 namespace {
 
 using nlohmann::json;
+
+vox_status status_for_http(int status) {
+    if (status == 401 || status == 403) return VOX_ERR_AUTH;
+    if (status == 429) return VOX_ERR_RATE_LIMITED;
+    if (status == 404) return VOX_ERR_NOT_FOUND;
+    if (status == 408 || status == 504) return VOX_ERR_TIMEOUT;
+    if (status >= 400 && status < 500) return VOX_ERR_INVALID_ARGUMENT;
+    return VOX_ERR_UNAVAILABLE;
+}
+
+// The server's socket: the key as a bearer token, room for a long tool-call argument.
+plugin_common::WebSocketSettings socket_settings(const Config& config) {
+    plugin_common::WebSocketSettings settings;
+    settings.url = config.url;
+    settings.api_key = config.api_key;
+    settings.connect_timeout = config.connect_timeout;
+    settings.max_payload_size = 1 << 24;
+    settings.peer = "the LLM server";
+    settings.handshake_failed = "WebSocket handshake with the LLM server failed: ";
+    settings.refused = [](const Poco::Net::HTTPResponse& response) {
+        auto status = static_cast<int>(response.getStatus());
+        return plugin_common::HandshakeRefusal{status_for_http(status),
+                                               "the LLM server refused the WebSocket handshake: HTTP " +
+                                                   std::to_string(status) + " " + response.getReason(),
+                                               status >= 500 || status == 429};
+    };
+    return settings;
+}
 
 std::string string_field(const json& object, const char* key) {
     auto found = object.find(key);
@@ -184,7 +213,7 @@ void CustomLlm::send(const std::shared_ptr<Connection>& connection, const std::s
 std::shared_ptr<Connection> CustomLlm::connect_with_retries(vox_status& code, std::string& message) {
     for (int attempt = 0;; ++attempt) {
         try {
-            auto connection = std::make_shared<Connection>(config_.url, config_.api_key, config_.connect_timeout);
+            auto connection = std::make_shared<Connection>(socket_settings(config_));
             host_.info("llm.custom_websocket: connected to " + config_.url);
             return connection;
         } catch (const ConnectError& e) {

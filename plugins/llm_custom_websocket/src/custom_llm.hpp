@@ -8,8 +8,8 @@
 #pragma once
 
 #include "config.hpp"
-#include "connection.hpp"
 
+#include <vox/plugin_common/websocket.hpp>
 #include <vox/sdk/host.hpp>
 #include <vox/sdk/llm.hpp>
 
@@ -24,6 +24,9 @@
 #include <vector>
 
 namespace vox::custom_llm {
+
+using Connection = plugin_common::WebSocketConnection;
+using plugin_common::ConnectError;
 
 class CustomLlm final : public sdk::LlmProvider {
 public:
