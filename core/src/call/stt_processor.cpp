@@ -78,6 +78,9 @@ void SttProcessor::on_failure(std::string reason) {
             return;
         } catch (const ProviderError& error) {
             reason = error.what();  // the fallback failed too: on to the next
+        } catch (const std::exception& error) {
+            fail(error.what());
+            return;
         }
     }
     fail(reason);
@@ -193,7 +196,10 @@ void SttProcessor::finalise_segment() {
 
 void SttProcessor::process(Frame frame) {
     if (failed_ || !stt_) {
-        if (frame.type != FrameType::input_audio) push(std::move(frame));
+        // The provider's own frames stop here too: a dead session's late words are no turn.
+        bool from_provider = (frame.type == FrameType::transcript && frame.code == "provider") ||
+                             (frame.type == FrameType::error && frame.code == "stt");
+        if (frame.type != FrameType::input_audio && !from_provider) push(std::move(frame));
         return;
     }
     switch (frame.type) {
