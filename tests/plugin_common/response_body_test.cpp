@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <vector>
 
 namespace vox::plugin_common {
 namespace {
@@ -55,6 +56,27 @@ TEST(ResponseBody, ChecksTheContentLength) {
 TEST(ResponseBody, WithoutFramingReadsToTheClose) {
     ResponseBody body(connection("to the end"), ResponseBody::Framing::until_close);
     EXPECT_EQ(read_all(body), "to the end");
+}
+
+TEST(ResponseBody, Pcm16PiecesKeepAnOddByteForTheNextPiece) {
+    // Pieces of 3 bytes: every piece ends in the middle of a sample.
+    ResponseBody body(connection(std::string("\x01\x00\x02\x00\xff\xff\x00\x80", 8)),
+                      ResponseBody::Framing::until_close);
+    std::istream in(&body);
+    std::vector<std::int16_t> samples;
+    EXPECT_TRUE(stream_pcm16(in, [&](const std::int16_t* piece, std::size_t frames) {
+        samples.insert(samples.end(), piece, piece + frames);
+        return true;
+    }));
+    EXPECT_EQ(samples, (std::vector<std::int16_t>{1, 2, -1, -32768}));
+}
+
+TEST(ResponseBody, Pcm16StopsWhenTheReceiverSaysSo) {
+    ResponseBody body(connection(std::string("\x01\x00\x02\x00\x03\x00", 6), 2), ResponseBody::Framing::until_close);
+    std::istream in(&body);
+    int calls = 0;
+    EXPECT_FALSE(stream_pcm16(in, [&](const std::int16_t*, std::size_t) { return ++calls < 2; }));
+    EXPECT_EQ(calls, 2);
 }
 
 TEST(SentenceSplitter, CutsAtSentenceEndsButNotAtAbbreviationsOrNumbers) {

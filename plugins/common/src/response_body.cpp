@@ -98,4 +98,25 @@ ResponseBody::int_type ResponseBody::underflow() {
     return traits_type::to_int_type(*gptr());
 }
 
+bool stream_pcm16(std::istream& body,
+                  const std::function<bool(const std::int16_t* samples, std::size_t frames)>& deliver) {
+    std::vector<char> bytes(8192);
+    std::size_t carried = 0;
+    std::vector<std::int16_t> samples;
+    while (body.peek() != std::char_traits<char>::eof()) {
+        auto got = body.readsome(bytes.data() + carried, static_cast<std::streamsize>(bytes.size() - carried));
+        std::size_t available = carried + static_cast<std::size_t>(got);
+        std::size_t frames = available / 2;
+        samples.resize(frames);
+        for (std::size_t i = 0; i < frames; ++i)
+            samples[i] = static_cast<std::int16_t>(static_cast<std::uint16_t>(
+                static_cast<unsigned char>(bytes[2 * i]) | (static_cast<unsigned char>(bytes[2 * i + 1]) << 8)));
+        carried = available % 2;
+        if (carried != 0) bytes[0] = bytes[available - 1];
+        if (frames == 0) continue;
+        if (!deliver(samples.data(), frames)) return false;
+    }
+    return true;
+}
+
 }  // namespace vox::plugin_common

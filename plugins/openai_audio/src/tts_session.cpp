@@ -2,6 +2,7 @@
 
 #include <vox/plugin_common/config_values.hpp>
 #include <vox/plugin_common/http_client.hpp>
+#include <vox/plugin_common/response_body.hpp>
 #include <vox/plugin_common/sentence_splitter.hpp>
 #include <vox/sdk/error.hpp>
 
@@ -138,27 +139,13 @@ struct OpenAiTtsSession::State {
         }
     }
 
-    // Hands each piece of PCM on as it arrives; an odd trailing byte waits
-    // for its other half in the next piece.
     void stream_audio(std::uint64_t context, std::istream& body) {
-        std::vector<char> bytes(8192);
-        std::size_t carried = 0;
-        std::vector<std::int16_t> samples;
-        while (body.peek() != std::char_traits<char>::eof()) {
-            auto got = body.readsome(bytes.data() + carried, static_cast<std::streamsize>(bytes.size() - carried));
-            std::size_t available = carried + static_cast<std::size_t>(got);
-            std::size_t frames = available / 2;
-            samples.resize(frames);
-            for (std::size_t i = 0; i < frames; ++i)
-                samples[i] = static_cast<std::int16_t>(static_cast<std::uint16_t>(
-                    static_cast<unsigned char>(bytes[2 * i]) | (static_cast<unsigned char>(bytes[2 * i + 1]) << 8)));
-            carried = available % 2;
-            if (carried != 0) bytes[0] = bytes[available - 1];
-            if (frames == 0) continue;
+        plugin_common::stream_pcm16(body, [&](const std::int16_t* samples, std::size_t frames) {
             std::lock_guard deliver(delivery);
-            if (!may_deliver(context)) return;  // cancelled or closed: the request is being aborted
-            sink.audio(context, samples.data(), frames, kSpeechSampleRate, 1);
-        }
+            if (!may_deliver(context)) return false;  // cancelled or closed: the request is being aborted
+            sink.audio(context, samples, frames, kSpeechSampleRate, 1);
+            return true;
+        });
     }
 
     void fail(std::uint64_t context, vox_status code, const std::string& message) {

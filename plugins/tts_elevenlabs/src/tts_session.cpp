@@ -4,6 +4,7 @@
 
 #include <vox/plugin_common/config_values.hpp>
 #include <vox/plugin_common/http_client.hpp>
+#include <vox/plugin_common/response_body.hpp>
 #include <vox/plugin_common/sentence_splitter.hpp>
 #include <vox/plugin_common/websocket.hpp>
 #include <vox/sdk/error.hpp>
@@ -334,25 +335,12 @@ struct ElevenLabsTtsSession::State {
         context.request.reset();
     }
 
-    // Hands each piece of PCM on as it arrives; an odd trailing byte waits for its other half.
     void stream_http_audio(std::uint64_t id, std::istream& body) {
-        std::vector<char> bytes(8192);
-        std::size_t carried = 0;
-        std::vector<std::int16_t> samples;
-        while (body.peek() != std::char_traits<char>::eof()) {
-            auto got = body.readsome(bytes.data() + carried, static_cast<std::streamsize>(bytes.size() - carried));
-            std::size_t available = carried + static_cast<std::size_t>(got);
-            std::size_t frames = available / 2;
-            samples.resize(frames);
-            for (std::size_t i = 0; i < frames; ++i)
-                samples[i] = static_cast<std::int16_t>(static_cast<std::uint16_t>(
-                    static_cast<unsigned char>(bytes[2 * i]) | (static_cast<unsigned char>(bytes[2 * i + 1]) << 8)));
-            carried = available % 2;
-            if (carried != 0) bytes[0] = bytes[available - 1];
-            if (frames == 0) continue;
-            if (!deliver_if_alive(id, [&] { sink.audio(id, samples.data(), frames, kSampleRate); }))
+        plugin_common::stream_pcm16(body, [&](const std::int16_t* samples, std::size_t frames) {
+            if (!deliver_if_alive(id, [&] { sink.audio(id, samples, frames, kSampleRate); }))
                 throw sdk::Error(VOX_ERR_CANCELLED, "cancelled");
-        }
+            return true;
+        });
     }
 };
 

@@ -6,6 +6,8 @@
 // Content-Length checks that all of it arrived; else reads to the close.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <istream>
 #include <optional>
@@ -40,5 +42,11 @@ private:
     std::size_t raw_at_ = 0;
     std::vector<char> buffer_;
 };
+
+// Reads raw 16-bit little-endian PCM from `body` to its end, handing each
+// piece on as it arrives (an odd trailing byte waits for its other half).
+// Stops early, returning false, when `deliver` returns false.
+bool stream_pcm16(std::istream& body,
+                  const std::function<bool(const std::int16_t* samples, std::size_t frames)>& deliver);
 
 }  // namespace vox::plugin_common
