@@ -171,6 +171,12 @@ std::vector<const PluginRecord*> PluginRegistry::plugins() const {
     return all;
 }
 
+std::shared_ptr<const PluginRecord> PluginRegistry::keep_plugin(const Provider& provider) const {
+    for (const auto& plugin : plugins_)
+        if (plugin.get() == provider.plugin) return plugin;
+    return nullptr;
+}
+
 bool PluginRegistry::initialised_here(const PluginRecord& plugin) const { return initialised_here_.contains(&plugin); }
 
 const Provider* PluginRegistry::find(std::string_view key) const {

@@ -140,6 +140,17 @@ TEST_F(RegistryGenerationsTest, APluginRefusedBeforeLoadsWhenItsSettingsAllowIt)
     EXPECT_TRUE(second.initialised_here(*second.find("vad.greeting")->plugin));
 }
 
+TEST_F(RegistryGenerationsTest, AKeptPluginOutlivesEveryRegistry) {
+    auto registry = std::make_unique<vox::PluginRegistry>(host, configured("hello"));
+    ASSERT_TRUE(registry->add(&greeting_plugin, "static:greeting"));
+    auto kept = registry->keep_plugin(*registry->find("vad.greeting"));
+    ASSERT_NE(kept, nullptr);
+    registry.reset();
+    EXPECT_EQ(g_events, std::vector<std::string>{"init hello"}) << "still held: not deinitialised";
+    kept.reset();
+    EXPECT_EQ(g_events, (std::vector<std::string>{"init hello", "deinit hello"}));
+}
+
 TEST_F(RegistryGenerationsTest, AGenerationLeavesTheHostsWorkPoolRunning) {
     {
         vox::PluginRegistry generation(host, configured("hello"));

@@ -72,7 +72,7 @@ bool CallManager::start_transport(const json& settings) {
         return false;
     }
     transport_ = std::move(binding);
-    transport_generation_ = std::move(generation);
+    transport_plugin_ = generation->plugins->keep_plugin(*provider);
     vox::log::info("calls", "web calls accepted", {{"provider", kWebCallTransport}, {"url", transport_->base_url()}});
     return true;
 }

@@ -123,7 +123,8 @@ private:
     storage::Store& store_;
     const ProviderCatalog& providers_;
     const CallManagerOptions options_;
-    ProviderGenerationPtr transport_generation_;  // the transport's plugin stays loaded while it runs
+    // The transport's plugin stays initialised while it runs, whatever generations come and go.
+    std::shared_ptr<const PluginRecord> transport_plugin_;
     std::unique_ptr<CallPipeline> pipeline_;
     std::unique_ptr<TransportBinding> transport_;
     EventHub hub_;

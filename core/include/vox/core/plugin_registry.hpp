@@ -108,6 +108,10 @@ public:
     const std::vector<RefusedPlugin>& refused() const { return refused_; }
     const std::vector<DisabledProvider>& disabled() const { return disabled_; }
     const std::vector<PendingRestart>& restart_needed() const { return restart_needed_; }
+    // Keeps the plugin of `provider` (one of this registry's) initialised for
+    // as long as the result is held, even after every registry has let it go:
+    // for a provider that outlives generations, such as a running transport.
+    std::shared_ptr<const PluginRecord> keep_plugin(const Provider& provider) const;
     // Whether `provider` belongs to a plugin initialised by this registry
     // (not carried over from the previous one).
     bool initialised_here(const PluginRecord& plugin) const;
