@@ -183,6 +183,50 @@ protected:
     }
     std::string recording() const { return (dir_ / "agent.wav").string(); }
 
+    // call(), with a watcher on the call's event socket beside it: the report
+    // and the events from the watcher's snapshot on.
+    std::pair<Json, std::vector<Json>> watched_call(const std::string& agent_id) {
+        auto placed = std::async(std::launch::async, [&] { return call(agent_id); });
+        std::string call_id;
+        for (auto deadline = std::chrono::steady_clock::now() + 10s;
+             call_id.empty() && std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(20ms))
+            for (const auto& item : list_all("/api/calls")) call_id = item.value("id", "");
+        std::vector<Json> events;
+        auto watcher = call_id.empty()
+                           ? nullptr
+                           : EventSocket::open(voxd->port(), "/ws/calls/" + call_id +
+                                                                 "?token=" + apitest::url_encode(test::kTestApiKey));
+        if (watcher) events = watcher->until_closed(30s);
+        Json report = placed.get();
+        EXPECT_TRUE(watcher) << "no event socket for the call " << call_id;
+        EXPECT_EQ(report.value("call_id", ""), call_id);
+        return {report, events};
+    }
+
+    // The record's provider_switches hold exactly this switch, and (when
+    // `events` is given) the event socket said so.
+    void check_switch(const Json& record, const std::vector<Json>* events, const std::string& stage,
+                      const std::string& from, const std::string& to) {
+        ASSERT_TRUE(record.contains("provider_switches")) << record.dump();
+        ASSERT_EQ(record["provider_switches"].size(), 1U) << record["provider_switches"].dump();
+        const Json& change = record["provider_switches"][0];
+        EXPECT_EQ(change["stage"], stage);
+        EXPECT_EQ(change["from"], from);
+        EXPECT_EQ(change["to"], to);
+        EXPECT_FALSE(change.value("reason", "").empty());
+        EXPECT_TRUE(change["t_ms"].is_number());
+        if (events == nullptr) return;
+        std::vector<Json> fallbacks;
+        for (const auto& event : *events) {
+            if (event.value("type", "") == "provider_fallback") fallbacks.push_back(event);
+            EXPECT_FALSE(event.value("type", "") == "error" && event.value("fatal", false)) << event.dump();
+        }
+        ASSERT_EQ(fallbacks.size(), 1U) << "events: " << Json(*events).dump();
+        EXPECT_EQ(fallbacks[0]["stage"], stage);
+        EXPECT_EQ(fallbacks[0]["from"], from);
+        EXPECT_EQ(fallbacks[0]["to"], to);
+    }
+
     // What every call here must show: one turn with the caller's words and the
     // agent's answer, in voxctl's report and in the stored record.
     Json check_call(const Json& report, const std::string& agent_text) {
@@ -369,39 +413,9 @@ TEST_P(CloudCallEndToEndTest, WhenOpenAiFailsTheCustomLlmAnswersTheSameTurn) {
         elevenlabs_agent({{"llm_provider", "openai"}, {"fallbacks", {{"llm", Json::array({"custom_websocket"})}}}});
     ASSERT_EQ(agent_doc["fallbacks"]["llm"], Json::array({"custom_websocket"})) << agent_doc.dump();
 
-    // The caller's call runs beside a watcher on its event socket.
-    auto placed = std::async(std::launch::async, [&] { return call(agent_doc["id"]); });
-    std::string call_id;
-    for (auto deadline = std::chrono::steady_clock::now() + 10s;
-         call_id.empty() && std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(20ms))
-        for (const auto& item : list_all("/api/calls")) call_id = item.value("id", "");
-    ASSERT_FALSE(call_id.empty()) << "voxctl's call never showed up";
-    auto watcher =
-        EventSocket::open(voxd->port(), "/ws/calls/" + call_id + "?token=" + apitest::url_encode(test::kTestApiKey));
-    ASSERT_TRUE(watcher);
-    auto events = watcher->until_closed(30s);
-    Json report = placed.get();
-    ASSERT_EQ(report.value("call_id", ""), call_id);
-
+    auto [report, events] = watched_call(agent_doc["id"]);
     Json record = check_call(report, kAnswer);
-    ASSERT_TRUE(record.contains("provider_switches")) << record.dump();
-    ASSERT_EQ(record["provider_switches"].size(), 1U) << record["provider_switches"].dump();
-    const Json& change = record["provider_switches"][0];
-    EXPECT_EQ(change["stage"], "llm");
-    EXPECT_EQ(change["from"], "llm.openai");
-    EXPECT_EQ(change["to"], "llm.custom_websocket");
-    EXPECT_FALSE(change.value("reason", "").empty());
-    EXPECT_TRUE(change["t_ms"].is_number());
-
-    std::vector<Json> fallbacks;
-    for (const auto& event : events)
-        if (event.value("type", "") == "provider_fallback") fallbacks.push_back(event);
-    ASSERT_EQ(fallbacks.size(), 1U) << "events: " << Json(events).dump();
-    EXPECT_EQ(fallbacks[0]["stage"], "llm");
-    EXPECT_EQ(fallbacks[0]["from"], "llm.openai");
-    EXPECT_EQ(fallbacks[0]["to"], "llm.custom_websocket");
-    for (const auto& event : events)
-        EXPECT_FALSE(event.value("type", "") == "error" && event.value("code", "") == "error_llm") << event.dump();
+    check_switch(record, &events, "llm", "llm.openai", "llm.custom_websocket");
 
     // OpenAI was asked (and failed); the custom server got the same turn, with its key.
     auto chats = openai->received();
@@ -419,6 +433,79 @@ TEST_P(CloudCallEndToEndTest, WhenOpenAiFailsTheCustomLlmAnswersTheSameTurn) {
     EXPECT_EQ(transcript.back()["content"], kQuestion);
     check_deepgram();
     check_heard(check_elevenlabs(kAnswer));
+}
+
+TEST_P(CloudCallEndToEndTest, WhenDeepgramIsLostMidCallOpenAiHearsTheTurn) {
+    openai->set_script({.chunks = OpenAiTestServer::content_chunks({"We open ", "at nine tomorrow."})});
+    AudioTestServer::Script transcription;
+    transcription.text = kQuestion;
+    audio->set_script(transcription);
+    // Every stream dropped (no close frame) at 1.5 s of the call's audio: the
+    // plugin reconnects once, the audio it sends again drops that one too,
+    // and it gives up.
+    FakeDeepgramServer::Script dropping;
+    dropping.utterances = {{"What", "time", "do", "you", "open", "tomorrow?"}, {}};
+    dropping.interim_every_ms = 0;
+    dropping.drop_after_bytes = 48000;
+    dropping.drop_every_connection = true;
+    deepgram->set_script(dropping);
+    Json agent_doc = elevenlabs_agent({{"llm_provider", "openai"}, {"fallbacks", {{"stt", Json::array({"openai"})}}}});
+    ASSERT_EQ(agent_doc["fallbacks"]["stt"], Json::array({"openai"})) << agent_doc.dump();
+
+    auto [report, events] = watched_call(agent_doc["id"]);
+    check_call(report, kAnswer);
+    Json record = wait_until_ended(report.value("call_id", ""));
+    check_switch(record, &events, "stt", "stt.deepgram", "stt.openai");
+
+    auto connections = deepgram->connections();
+    EXPECT_EQ(connections.size(), 2U) << "the stream and its one reconnect";
+    for (const auto& stream : connections) {
+        EXPECT_EQ(stream.authorization, "Token " + deepgram->api_key());
+        EXPECT_GE(stream.audio_bytes, 48000U);
+    }
+    // stt.openai got the turn's speech, in the agent's language.
+    auto transcriptions = audio->received();
+    std::erase_if(transcriptions, [](const auto& request) { return request.path != "/v1/audio/transcriptions"; });
+    ASSERT_EQ(transcriptions.size(), 1U);
+    const auto& request = transcriptions.front();
+    EXPECT_EQ(request.authorization, "Bearer " + audio->api_key());
+    EXPECT_EQ(request.fields.count("language") ? request.fields.at("language") : "", "de");
+    ASSERT_TRUE(request.has_file && request.wav_valid) << request.file_name;
+    EXPECT_EQ(request.wav_sample_rate, 16000U);
+    auto question = audio::read_wav(question_);
+    EXPECT_GE(loud_ms(request.wav_samples, 16000), loud_ms(question.samples, question.sample_rate) * 0.8)
+        << "the whole question, not its tail";
+    check_heard(check_elevenlabs(kAnswer));
+}
+
+TEST_P(CloudCallEndToEndTest, WhenElevenLabsRefusesOpenAiSpeaks) {
+    openai->set_script({.chunks = OpenAiTestServer::content_chunks({"We open ", "at nine tomorrow."})});
+    FakeElevenLabsServer::Script refusing;
+    refusing.ws_status = 401;
+    refusing.http_status = 401;
+    refusing.http_detail = "invalid_api_key";
+    elevenlabs->set_script(refusing);
+    Json agent_doc = elevenlabs_agent({{"llm_provider", "openai"}, {"fallbacks", {{"tts", Json::array({"openai"})}}}});
+    ASSERT_EQ(agent_doc["fallbacks"]["tts"], Json::array({"openai"})) << agent_doc.dump();
+
+    // The switch comes with the greeting, before a watcher could join: the record tells it.
+    Json record = check_call(call(agent_doc["id"]), kAnswer);
+    check_switch(record, nullptr, "tts", "tts.elevenlabs", "tts.openai");
+    EXPECT_GE(elevenlabs->record().handshakes + elevenlabs->record().http_requests, 1);
+    EXPECT_TRUE(elevenlabs->record().texts.empty());
+
+    std::string spoken;
+    std::size_t speeches = 0;
+    for (const auto& request : audio->received()) {
+        EXPECT_EQ(request.path, "/v1/audio/speech");
+        EXPECT_EQ(request.authorization, "Bearer " + audio->api_key());
+        EXPECT_EQ(request.json.value("voice", ""), "alloy") << "the fallback's default voice, not the agent's";
+        spoken += request.json.value("input", "") + " ";
+        ++speeches;
+    }
+    EXPECT_NE(spoken.find(kGreeting), std::string::npos) << "the greeting, spoken again in full: " << spoken;
+    EXPECT_NE(spoken.find("nine tomorrow"), std::string::npos) << spoken;
+    check_heard(static_cast<double>(speeches) * 200.0);
 }
 
 VOX_API_BOTH_BACKENDS(CloudCallEndToEndTest);
