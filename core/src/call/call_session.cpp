@@ -11,6 +11,7 @@
 #include "voice_detector.hpp"
 
 #include <vox/core/call/call_session.hpp>
+#include <vox/core/call/disconnection_reasons.hpp>
 #include <vox/core/flow/flow_graph.hpp>
 #include <vox/core/host_services.hpp>
 #include <vox/core/log.hpp>
@@ -20,7 +21,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include <set>
 
 namespace vox::call {
 namespace {
@@ -32,11 +32,6 @@ using pipeline::FrameType;
 
 constexpr auto kTick = 100ms;
 
-bool counts_as_completed(const std::string& reason) {
-    static const std::set<std::string> completed = {"user_hangup", "agent_hangup",         "api_hangup",
-                                                    "inactivity",  "max_duration_reached", "call_transfer"};
-    return completed.contains(reason);
-}
 // Reasons where the caller's side is already gone: do not hang up on it.
 bool transport_already_ended(const std::string& reason) {
     return reason == "user_hangup" || reason == "error_transport";

@@ -1,5 +1,6 @@
 #include "calls/call_record.hpp"
 
+#include <vox/core/call/disconnection_reasons.hpp>
 #include <vox/core/time.hpp>
 
 #include <algorithm>
@@ -9,9 +10,6 @@ namespace vox::host {
 namespace {
 
 using nlohmann::json;
-
-constexpr const char* kCompletedReasons[] = {"user_hangup", "agent_hangup", "api_hangup", "inactivity",
-                                             "max_duration_reached", "call_transfer"};
 
 json percentiles_of(const json& figures) {
     json kept = json::object();
@@ -58,7 +56,7 @@ double number_or(const json& object, const char* name, double fallback) {
 }  // namespace
 
 bool is_completed_reason(const std::string& reason) {
-    return std::find(std::begin(kCompletedReasons), std::end(kCompletedReasons), reason) != std::end(kCompletedReasons);
+    return call::counts_as_completed(reason);
 }
 
 json new_web_call_record(const std::string& call_id, const std::string& agent_id, const json& variables, bool test) {
