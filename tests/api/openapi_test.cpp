@@ -42,6 +42,7 @@ const std::set<std::pair<std::string, std::string>> kExercised = {
     {"post", "/api/keys"},
     {"delete", "/api/keys/{key_id}"},
     {"get", "/api/plugins"},
+    {"post", "/api/system/reload"},
     {"get", "/healthz"},
     {"get", "/metrics"},
     {"get", "/openapi.json"},
