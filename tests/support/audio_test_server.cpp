@@ -254,11 +254,13 @@ struct AudioTestServer::Server {
     std::unique_ptr<Poco::Net::HTTPServer> http;
 };
 
-AudioTestServer::AudioTestServer(std::string api_key)
-    : api_key_(std::move(api_key)), state_(std::make_shared<State>()), server_(std::make_unique<Server>()) {
+AudioTestServer::AudioTestServer(std::string api_key, ServerTls tls)
+    : api_key_(std::move(api_key)),
+      tls_(tls.enabled()),
+      state_(std::make_shared<State>()),
+      server_(std::make_unique<Server>()) {
     state_->api_key = api_key_;
-    server_->socket.bind(Poco::Net::SocketAddress("127.0.0.1", 0), true);
-    server_->socket.listen(64);
+    server_->socket = listening_socket(tls);
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(16);
     params->setMaxQueued(64);
@@ -277,7 +279,8 @@ AudioTestServer::~AudioTestServer() {
 }
 
 std::string AudioTestServer::base_url() const {
-    return "http://127.0.0.1:" + std::to_string(server_->socket.address().port()) + "/v1";
+    return std::string(tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") +
+           std::to_string(server_->socket.address().port()) + "/v1";
 }
 
 void AudioTestServer::set_script(Script script) {

@@ -8,6 +8,8 @@
 // received.
 #pragma once
 
+#include "test_tls.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -48,7 +50,8 @@ public:
         std::vector<std::int16_t> wav_samples;
     };
 
-    explicit AudioTestServer(std::string api_key = "sk-test-audio-0123456789");
+    // With `tls` enabled it serves https:// instead.
+    explicit AudioTestServer(std::string api_key = "sk-test-audio-0123456789", ServerTls tls = {});
     ~AudioTestServer();
     AudioTestServer(const AudioTestServer&) = delete;
     AudioTestServer& operator=(const AudioTestServer&) = delete;
@@ -73,6 +76,7 @@ public:
 
 private:
     std::string api_key_;
+    bool tls_ = false;
     std::shared_ptr<State> state_;
     struct Server;
     std::unique_ptr<Server> server_;

@@ -248,11 +248,10 @@ private:
 
 }  // namespace
 
-FakeDeepgramServer::FakeDeepgramServer(std::string api_key)
-    : api_key_(std::move(api_key)), impl_(std::make_unique<Impl>()) {
+FakeDeepgramServer::FakeDeepgramServer(std::string api_key, ServerTls tls)
+    : api_key_(std::move(api_key)), tls_(tls.enabled()), impl_(std::make_unique<Impl>()) {
     impl_->api_key = api_key_;
-    impl_->socket.bind(Poco::Net::SocketAddress("127.0.0.1", 0), true);
-    impl_->socket.listen(64);
+    impl_->socket = listening_socket(tls);
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(16);
     params->setMaxQueued(64);
@@ -274,7 +273,8 @@ FakeDeepgramServer::~FakeDeepgramServer() {
 }
 
 std::string FakeDeepgramServer::base_url() const {
-    return "ws://127.0.0.1:" + std::to_string(impl_->socket.address().port()) + "/v1/listen";
+    return std::string(tls_ ? "wss://127.0.0.1:" : "ws://127.0.0.1:") + std::to_string(impl_->socket.address().port()) +
+           "/v1/listen";
 }
 
 void FakeDeepgramServer::set_script(Script script) {

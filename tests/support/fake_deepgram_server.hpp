@@ -10,6 +10,8 @@
 // (no close frame) or closed with a code and reason after some audio, silence.
 #pragma once
 
+#include "test_tls.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -53,7 +55,8 @@ public:
         bool closed_normally = false;  // after CloseStream: Metadata sent and closed with 1000
     };
 
-    explicit FakeDeepgramServer(std::string api_key = "dg-test-key-5f1e2d3c4b5a");
+    // With `tls` enabled it serves wss:// instead.
+    explicit FakeDeepgramServer(std::string api_key = "dg-test-key-5f1e2d3c4b5a", ServerTls tls = {});
     ~FakeDeepgramServer();
     FakeDeepgramServer(const FakeDeepgramServer&) = delete;
     FakeDeepgramServer& operator=(const FakeDeepgramServer&) = delete;
@@ -72,6 +75,7 @@ public:
 
 private:
     std::string api_key_;
+    bool tls_ = false;
     std::unique_ptr<Impl> impl_;
 };
 

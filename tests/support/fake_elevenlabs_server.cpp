@@ -234,11 +234,10 @@ private:
 
 }  // namespace
 
-FakeElevenLabsServer::FakeElevenLabsServer(std::string api_key)
-    : api_key_(std::move(api_key)), impl_(std::make_unique<Impl>()) {
+FakeElevenLabsServer::FakeElevenLabsServer(std::string api_key, ServerTls tls)
+    : api_key_(std::move(api_key)), tls_(tls.enabled()), impl_(std::make_unique<Impl>()) {
     impl_->api_key = api_key_;
-    impl_->socket.bind(Poco::Net::SocketAddress("127.0.0.1", 0), true);
-    impl_->socket.listen(64);
+    impl_->socket = listening_socket(tls);
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(16);
     params->setKeepAlive(false);
@@ -249,7 +248,8 @@ FakeElevenLabsServer::FakeElevenLabsServer(std::string api_key)
 FakeElevenLabsServer::~FakeElevenLabsServer() { impl_->http->stopAll(true); }
 
 std::string FakeElevenLabsServer::base_url() const {
-    return "http://127.0.0.1:" + std::to_string(impl_->socket.address().port());
+    return std::string(tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") +
+           std::to_string(impl_->socket.address().port());
 }
 
 void FakeElevenLabsServer::set_script(Script script) {

@@ -12,6 +12,8 @@
 // message or a close frame with a reason after the opening message.
 #pragma once
 
+#include "test_tls.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -50,7 +52,8 @@ public:
         bool key_seen_in_message = false;  // the key must travel in the header only
     };
 
-    explicit FakeElevenLabsServer(std::string api_key = "xi-test-key-8c7b6a5f4e3d");
+    // With `tls` enabled it serves https:// instead.
+    explicit FakeElevenLabsServer(std::string api_key = "xi-test-key-8c7b6a5f4e3d", ServerTls tls = {});
     ~FakeElevenLabsServer();
     FakeElevenLabsServer(const FakeElevenLabsServer&) = delete;
     FakeElevenLabsServer& operator=(const FakeElevenLabsServer&) = delete;
@@ -71,6 +74,7 @@ public:
 
 private:
     std::string api_key_;
+    bool tls_ = false;
     std::unique_ptr<Impl> impl_;
 };
 

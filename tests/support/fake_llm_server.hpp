@@ -8,6 +8,8 @@
 // cancel stops the stream of that response_id.
 #pragma once
 
+#include "test_tls.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -38,7 +40,8 @@ public:
         std::vector<nlohmann::json> of(const std::string& interaction_type) const;
     };
 
-    explicit FakeLlmServer(std::string api_key = "cw-test-key-9a8b7c6d");
+    // With `tls` enabled it serves wss:// instead.
+    explicit FakeLlmServer(std::string api_key = "cw-test-key-9a8b7c6d", ServerTls tls = {});
     ~FakeLlmServer();
     FakeLlmServer(const FakeLlmServer&) = delete;
     FakeLlmServer& operator=(const FakeLlmServer&) = delete;
@@ -56,6 +59,7 @@ public:
 
 private:
     std::string api_key_;
+    bool tls_ = false;
     std::unique_ptr<Impl> impl_;
 };
 

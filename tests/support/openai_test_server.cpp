@@ -219,11 +219,13 @@ struct OpenAiTestServer::Server {
     std::unique_ptr<Poco::Net::HTTPServer> http;
 };
 
-OpenAiTestServer::OpenAiTestServer(std::string api_key)
-    : api_key_(std::move(api_key)), state_(std::make_shared<State>()), server_(std::make_unique<Server>()) {
+OpenAiTestServer::OpenAiTestServer(std::string api_key, ServerTls tls)
+    : api_key_(std::move(api_key)),
+      tls_(tls.enabled()),
+      state_(std::make_shared<State>()),
+      server_(std::make_unique<Server>()) {
     state_->api_key = api_key_;
-    server_->socket.bind(Poco::Net::SocketAddress("127.0.0.1", 0), true);
-    server_->socket.listen(64);
+    server_->socket = listening_socket(tls);
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(16);
     params->setMaxQueued(64);
@@ -242,7 +244,9 @@ OpenAiTestServer::~OpenAiTestServer() {
 }
 
 std::uint16_t OpenAiTestServer::port() const { return server_->socket.address().port(); }
-std::string OpenAiTestServer::base_url() const { return "http://127.0.0.1:" + std::to_string(port()) + "/v1"; }
+std::string OpenAiTestServer::base_url() const {
+    return std::string(tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port()) + "/v1";
+}
 
 void OpenAiTestServer::set_script(Script script) {
     std::lock_guard lock(state_->mutex);

@@ -9,6 +9,8 @@
 //   // point the client at server.base_url() with server.api_key()
 #pragma once
 
+#include "test_tls.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -47,7 +49,8 @@ public:
         nlohmann::json body;  // null when not JSON
     };
 
-    explicit OpenAiTestServer(std::string api_key = "sk-test-0123456789");
+    // With `tls` enabled it serves https:// instead.
+    explicit OpenAiTestServer(std::string api_key = "sk-test-0123456789", ServerTls tls = {});
     ~OpenAiTestServer();
     OpenAiTestServer(const OpenAiTestServer&) = delete;
     OpenAiTestServer& operator=(const OpenAiTestServer&) = delete;
@@ -81,6 +84,7 @@ public:
 
 private:
     std::string api_key_;
+    bool tls_ = false;
     std::shared_ptr<State> state_;
     struct Server;
     std::unique_ptr<Server> server_;

@@ -42,10 +42,10 @@ struct OpenSession {
     ResponseBody::RawRead raw_read;
 };
 
-OpenSession open_session(const Poco::URI& uri) {
+OpenSession open_session(const Poco::URI& uri, const std::string& ca_file) {
     if (uri.getScheme() == "https") {
-        auto session =
-            std::make_unique<RawSession<Poco::Net::HTTPSClientSession>>(uri.getHost(), uri.getPort(), tls_context());
+        auto session = std::make_unique<RawSession<Poco::Net::HTTPSClientSession>>(uri.getHost(), uri.getPort(),
+                                                                                   tls_context(uri.getHost(), ca_file));
         auto* raw = session.get();
         return {std::move(session),
                 [raw](char* buffer, std::streamsize length) { return raw->raw_read(buffer, length); }};
@@ -143,7 +143,7 @@ void attempt(const HttpSettings& config, const HttpRequest& request, RequestCont
     auto query = request.path.find('?');
     uri.setPath(prefix + request.path.substr(0, query));
     if (query != std::string::npos) uri.setRawQuery(request.path.substr(query + 1));
-    auto [session, raw_read] = open_session(uri);
+    auto [session, raw_read] = open_session(uri, config.ca_file);
     session->setTimeout(span(config.connect_timeout), span(config.connect_timeout), span(config.first_byte_timeout));
     Attached attached(control, session.get());
     if (control.cancelled()) throw AttemptFailed{cancelled_error()};
@@ -156,9 +156,15 @@ void attempt(const HttpSettings& config, const HttpRequest& request, RequestCont
     if (request.method != Poco::Net::HTTPRequest::HTTP_GET)
         http.setContentLength(static_cast<std::streamsize>(request.body.size()));
     try {
+        begin_tls_handshake();
         session->sendRequest(http) << request.body << std::flush;
     } catch (const Poco::Exception& e) {
         if (control.cancelled()) throw AttemptFailed{cancelled_error()};
+        // Another attempt would meet the same certificate.
+        if (auto refused = certificate_failure(uri.getHost()); !refused.empty())
+            throw AttemptFailed{
+                sdk::Error(VOX_ERR_UNAVAILABLE,
+                           redact(config.provider_key + ": cannot reach " + config.base_url + ": " + refused, key))};
         throw AttemptFailed{
             sdk::Error(VOX_ERR_UNAVAILABLE,
                        redact(config.provider_key + ": cannot reach " + config.base_url + ": " + e.displayText(), key)),

@@ -29,13 +29,15 @@ WebSocketConnection::WebSocketConnection(const WebSocketSettings& settings) {
     try {
         Poco::URI uri(settings.url);
         if (uri.getScheme() == "wss")
-            http_ = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), tls_context());
+            http_ = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(),
+                                                                    tls_context(uri.getHost(), settings.ca_file));
         else
             http_ = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
         http_->setTimeout(span(settings.connect_timeout));
         Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, uri.getPathAndQuery(),
                                        Poco::Net::HTTPMessage::HTTP_1_1);
         if (!api_key.empty()) request.set(settings.auth_header, settings.auth_prefix + api_key);
+        begin_tls_handshake();
         socket_ = std::make_unique<Poco::Net::WebSocket>(*http_, request, response);
         socket_->setSendTimeout(span(settings.connect_timeout));
         // Reads start only when data is there; a frame's rest follows at once.
@@ -51,7 +53,13 @@ WebSocketConnection::WebSocketConnection(const WebSocketSettings& settings) {
     } catch (const Poco::TimeoutException& e) {
         throw ConnectError(VOX_ERR_TIMEOUT,
                            redact("connecting to " + settings.peer + " timed out: " + e.displayText(), api_key), true);
+    } catch (const sdk::Error& e) {
+        throw ConnectError(e.code(), e.what(), false);  // an unusable ca_file
     } catch (const Poco::Exception& e) {
+        // A refused certificate is no network trouble: another attempt would meet it again.
+        if (auto refused = certificate_failure(Poco::URI(settings.url).getHost()); !refused.empty())
+            throw ConnectError(VOX_ERR_UNAVAILABLE,
+                               redact("cannot connect to " + settings.peer + ": " + refused, api_key), false);
         throw ConnectError(VOX_ERR_UNAVAILABLE,
                            redact("cannot connect to " + settings.peer + ": " + e.displayText(), api_key), true);
     } catch (const std::exception& e) {

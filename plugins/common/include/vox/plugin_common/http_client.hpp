@@ -27,6 +27,7 @@ struct HttpSettings {
     std::string auth_header = "Authorization";
     std::string auth_prefix = "Bearer ";
     std::string user_agent;
+    std::string ca_file;  // PEM file of CAs trusted besides the system's, for https ("" for none)
     std::chrono::milliseconds connect_timeout{10000};
     std::chrono::milliseconds first_byte_timeout{30000};  // from the request sent to the response headers
     std::chrono::milliseconds read_timeout{30000};        // longest silence between two chunks of the body
@@ -69,7 +70,8 @@ struct HttpRequest {
 // Throws sdk::Error: VOX_ERR_CANCELLED after control.cancel(), VOX_ERR_AUTH
 // (401, 403), VOX_ERR_RATE_LIMITED (429), VOX_ERR_TIMEOUT (no answer within
 // first_byte_timeout, or the body stalled for read_timeout),
-// VOX_ERR_UNAVAILABLE (unreachable, 5xx, connection dropped mid-answer), ...
+// VOX_ERR_UNAVAILABLE (unreachable, 5xx, connection dropped mid-answer, a
+// certificate that fails verification: not retried), ...
 // Each retry is reported to `warn` (a log line for the operator; never the key).
 void post(const HttpSettings& settings, const HttpRequest& request, RequestControl& control,
           const std::function<void(std::istream& body)>& read_body,

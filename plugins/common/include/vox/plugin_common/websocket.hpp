@@ -51,6 +51,7 @@ struct WebSocketSettings {
     std::string auth_prefix = "Bearer ";
     std::chrono::milliseconds connect_timeout{10000};
     int max_payload_size = 1 << 20;
+    std::string ca_file;  // PEM file of CAs trusted besides the system's, for wss ("" for none)
     // For messages: "connecting to <peer> timed out", "cannot connect to <peer>".
     std::string peer;
     std::string handshake_failed;  // prefix of a handshake that broke off: "<peer> handshake failed: "
@@ -59,7 +60,8 @@ struct WebSocketSettings {
 
 class WebSocketConnection {
 public:
-    // Opens the socket; throws ConnectError. The key goes only into the header.
+    // Opens the socket; throws ConnectError (a refused certificate: VOX_ERR_UNAVAILABLE,
+    // not transient). The key goes only into the header.
     explicit WebSocketConnection(const WebSocketSettings& settings);
     ~WebSocketConnection();
     WebSocketConnection(const WebSocketConnection&) = delete;
