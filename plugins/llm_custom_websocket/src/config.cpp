@@ -1,6 +1,7 @@
 #include "config.hpp"
 
 #include <vox/plugin_common/config_values.hpp>
+#include <vox/plugin_common/tls.hpp>
 #include <vox/sdk/error.hpp>
 
 #include <nlohmann/json.hpp>
@@ -38,6 +39,8 @@ Config parse_plugin_config(std::string_view config_json) {
                     config.url = text(value, key);
                 } else if (key == "api_key") {
                     config.api_key = text(value, key);
+                } else if (key == "ca_file") {
+                    config.ca_file = plugin_common::ca_file_setting(value, "llm.custom_websocket");
                 } else if (key == "connect_timeout_ms") {
                     config.connect_timeout = std::chrono::milliseconds(integer(value, key, 1, 600000));
                 } else if (key == "first_token_timeout_ms") {
@@ -48,8 +51,8 @@ Config parse_plugin_config(std::string_view config_json) {
                     config.retries = static_cast<int>(integer(value, key, 0, 10));
                 } else {
                     invalid("unknown setting \"" + key +
-                            "\" (known: url, api_key, connect_timeout_ms, first_token_timeout_ms, ping_interval_ms, "
-                            "retries)");
+                            "\" (known: url, api_key, ca_file, connect_timeout_ms, first_token_timeout_ms, "
+                            "ping_interval_ms, retries)");
                 }
             }
         }

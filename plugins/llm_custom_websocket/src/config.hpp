@@ -15,6 +15,8 @@ struct Config {
     std::chrono::milliseconds first_token_timeout{10000};  // response_required to first content or tool call
     std::chrono::milliseconds ping_interval{2000};
     int retries = 2;  // further connect attempts after a transient failure
+    // PEM file of CAs trusted besides the system's (a private CA behind https/wss); "" for none.
+    std::string ca_file;
 };
 
 // The plugin config {"llm.custom_websocket": {...}}. Throws sdk::Error

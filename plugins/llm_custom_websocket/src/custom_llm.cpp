@@ -42,6 +42,7 @@ plugin_common::WebSocketSettings socket_settings(const Config& config) {
     plugin_common::WebSocketSettings settings;
     settings.url = config.url;
     settings.api_key = config.api_key;
+    settings.ca_file = config.ca_file;
     settings.connect_timeout = config.connect_timeout;
     settings.max_payload_size = 1 << 24;
     settings.peer = "the LLM server";

@@ -1,6 +1,7 @@
 #include "config.hpp"
 
 #include <vox/plugin_common/config_values.hpp>
+#include <vox/plugin_common/tls.hpp>
 #include <vox/sdk/error.hpp>
 
 #include <nlohmann/json.hpp>
@@ -76,6 +77,8 @@ Config parse_provider_config(std::string_view config_json, const std::string& pr
                     if (!string_value(value, where).empty()) config.base_url = value.get<std::string>();
                 } else if (key == "api_key") {
                     if (!string_value(value, where).empty()) config.api_key = value.get<std::string>();
+                } else if (key == "ca_file") {
+                    config.ca_file = plugin_common::ca_file_setting(value, provider_key);
                 } else if (key == "connect_timeout_ms") {
                     config.connect_timeout = std::chrono::milliseconds(whole_number(value, where, 1, 600000));
                 } else if (key == "first_byte_timeout_ms") {
@@ -87,7 +90,8 @@ Config parse_provider_config(std::string_view config_json, const std::string& pr
                 } else if (key == "retry_delay_ms") {
                     config.retry_delay = std::chrono::milliseconds(whole_number(value, where, 0, 60000));
                 } else {
-                    invalid(provider_key + ": unknown setting \"" + key + "\" (known: base_url, api_key, model, " +
+                    invalid(provider_key + ": unknown setting \"" + key +
+                            "\" (known: base_url, api_key, ca_file, model, " +
                             (is_stt(provider_key) ? "language" : "voice, speed") +
                             ", connect_timeout_ms, first_byte_timeout_ms, read_timeout_ms, retries, retry_delay_ms)");
                 }
@@ -132,6 +136,7 @@ plugin_common::HttpSettings http_settings(const Config& config) {
     settings.base_url = config.base_url;
     settings.api_key = config.api_key;
     settings.user_agent = "vox-openai-audio/1.0";
+    settings.ca_file = config.ca_file;
     settings.connect_timeout = config.connect_timeout;
     settings.first_byte_timeout = config.first_byte_timeout;
     settings.read_timeout = config.read_timeout;

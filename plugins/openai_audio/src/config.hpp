@@ -25,6 +25,8 @@ struct Config {
     std::chrono::milliseconds read_timeout{30000};        // longest silence between two chunks of the body
     int retries = 2;                                      // extra attempts before any byte of an answer
     std::chrono::milliseconds retry_delay{200};           // backoff: retry_delay * 2^attempt
+    // PEM file of CAs trusted besides the system's (a private CA behind https/wss); "" for none.
+    std::string ca_file;
 };
 
 // The plugin config {"stt.openai": {...}, "tts.openai": {...}} for one of the

@@ -1,6 +1,7 @@
 #include "config.hpp"
 
 #include <vox/plugin_common/config_values.hpp>
+#include <vox/plugin_common/tls.hpp>
 #include <vox/sdk/error.hpp>
 
 #include <nlohmann/json.hpp>
@@ -59,6 +60,8 @@ Config parse_plugin_config(std::string_view config_json) {
                     config.language = token(value, key);
                 } else if (key == "endpointing_ms") {
                     config.endpointing_ms = static_cast<int>(integer(value, key, 10, 10000));
+                } else if (key == "ca_file") {
+                    config.ca_file = plugin_common::ca_file_setting(value, "stt.deepgram");
                 } else if (key == "connect_timeout_ms") {
                     config.connect_timeout = std::chrono::milliseconds(integer(value, key, 1, 600000));
                 } else if (key == "keepalive_ms") {
@@ -70,9 +73,10 @@ Config parse_plugin_config(std::string_view config_json) {
                 } else if (key == "response_timeout_ms") {
                     config.response_timeout = std::chrono::milliseconds(integer(value, key, 10, 600000));
                 } else {
-                    invalid("stt.deepgram: unknown setting \"" + key +
-                            "\" (known: api_key, base_url, model, language, endpointing_ms, connect_timeout_ms, "
-                            "keepalive_ms, retries, finalize_timeout_ms, response_timeout_ms)");
+                    invalid(
+                        "stt.deepgram: unknown setting \"" + key +
+                        "\" (known: api_key, base_url, ca_file, model, language, endpointing_ms, connect_timeout_ms, "
+                        "keepalive_ms, retries, finalize_timeout_ms, response_timeout_ms)");
                 }
             }
         }

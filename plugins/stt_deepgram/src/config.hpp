@@ -23,6 +23,8 @@ struct Config {
     std::chrono::milliseconds finalize_timeout{1500};
     // Audio sent but not a word back for this long: the stream is dead.
     std::chrono::milliseconds response_timeout{5000};
+    // PEM file of CAs trusted besides the system's (a private CA behind https/wss); "" for none.
+    std::string ca_file;
 };
 
 // Per-session settings (the provider's settings schema) over the config.

@@ -30,6 +30,7 @@ plugin_common::WebSocketSettings socket_settings(const std::string& url, const C
     settings.url = url;
     settings.api_key = config.api_key;
     settings.auth_prefix = "Token ";
+    settings.ca_file = config.ca_file;
     settings.connect_timeout = config.connect_timeout;
     settings.peer = "Deepgram";
     settings.handshake_failed = "Deepgram handshake failed: ";

@@ -2,6 +2,7 @@
 
 #include <vox/plugin_common/config_values.hpp>
 #include <vox/plugin_common/http_client.hpp>
+#include <vox/plugin_common/tls.hpp>
 #include <vox/plugin_common/websocket.hpp>
 #include <vox/sdk/error.hpp>
 
@@ -88,6 +89,8 @@ Config parse_provider_config(std::string_view config_json) {
                     config.ws_base_url = string_value(value, where);
                 } else if (key == "api_key") {
                     if (!string_value(value, where).empty()) config.api_key = value.get<std::string>();
+                } else if (key == "ca_file") {
+                    config.ca_file = plugin_common::ca_file_setting(value, config.provider_key);
                 } else if (key == "connect_timeout_ms") {
                     config.connect_timeout = millis(value, where, 1, 600000);
                 } else if (key == "first_byte_timeout_ms") {
@@ -100,8 +103,9 @@ Config parse_provider_config(std::string_view config_json) {
                     config.retry_delay = millis(value, where, 0, 60000);
                 } else {
                     invalid("tts.elevenlabs: unknown setting \"" + key +
-                            "\" (known: api_key, base_url, ws_base_url, model_id, voice, stability, similarity_boost, "
-                            "connect_timeout_ms, first_byte_timeout_ms, read_timeout_ms, retries, retry_delay_ms)");
+                            "\" (known: api_key, base_url, ws_base_url, ca_file, model_id, voice, stability, "
+                            "similarity_boost, connect_timeout_ms, first_byte_timeout_ms, read_timeout_ms, retries, "
+                            "retry_delay_ms)");
                 }
             }
         }
@@ -148,6 +152,7 @@ plugin_common::HttpSettings http_settings(const Config& config) {
     settings.auth_header = "xi-api-key";
     settings.auth_prefix = "";
     settings.user_agent = "vox-elevenlabs/1.0";
+    settings.ca_file = config.ca_file;
     settings.connect_timeout = config.connect_timeout;
     settings.first_byte_timeout = config.first_byte_timeout;
     settings.read_timeout = config.read_timeout;
@@ -163,6 +168,7 @@ plugin_common::WebSocketSettings websocket_settings(const Config& config, const 
     settings.api_key = config.api_key;
     settings.auth_header = "xi-api-key";
     settings.auth_prefix = "";
+    settings.ca_file = config.ca_file;
     settings.connect_timeout = config.connect_timeout;
     settings.peer = "ElevenLabs";
     settings.handshake_failed = "ElevenLabs handshake failed: ";

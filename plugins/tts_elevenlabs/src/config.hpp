@@ -33,6 +33,8 @@ struct Config {
     std::chrono::milliseconds read_timeout{30000};        // longest silence while audio is owed
     int retries = 2;                                      // extra connect attempts before any audio
     std::chrono::milliseconds retry_delay{200};           // backoff: retry_delay * 2^attempt
+    // PEM file of CAs trusted besides the system's (a private CA behind https/wss); "" for none.
+    std::string ca_file;
 };
 
 // {"tts.elevenlabs": {...}} over the defaults ($ELEVENLABS_API_KEY). Throws
