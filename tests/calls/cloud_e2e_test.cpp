@@ -139,9 +139,7 @@ protected:
     }
 
     // Deepgram, the given LLM, ElevenLabs with the fake account's German
-    // cloned voice, in German. (An en-US agent is refused: the host takes the
-    // "language" label of one voice of GET /v1/voices as the only language
-    // tts.elevenlabs speaks; reported, not worked around in the fake.)
+    // cloned voice, in German (the agent's language must reach Deepgram).
     Json elevenlabs_agent(const Json& extra) {
         Json body = {{"model", "gpt-test"},
                      {"stt_provider", "deepgram"},
@@ -152,22 +150,14 @@ protected:
         return agent(body);
     }
 
-    // stt.openai, llm.openai, tts.openai. Created without the OpenAPI check of
-    // the answer: tts.openai lists its voices as plain strings where the ABI
-    // wants {"id": ...} objects, so the host sees none, gives the agent no
-    // voice, and the answer lacks the required "voice" (reported). The plugin
-    // speaks with its configured default voice, "alloy".
+    // stt.openai, llm.openai, tts.openai with a voice of a compatible server
+    // (Kokoro's af_bella): tts.openai takes voices it does not list.
     Json openai_agent() {
-        Json body = {{"name", "Front desk"},
-                     {"system_prompt", "You are the receptionist of {{clinic}}."},
-                     {"begin_message", "Hello, this is {{clinic}}."},
-                     {"model", "gpt-test"},
-                     {"stt_provider", "openai"},
-                     {"llm_provider", "openai"},
-                     {"tts_provider", "openai"}};
-        auto reply = voxd->unchecked_client().post("/api/agents", body);
-        EXPECT_EQ(reply.status, 201) << reply.describe();
-        return reply.status == 201 ? reply.json() : Json::object();
+        return agent({{"model", "gpt-test"},
+                      {"stt_provider", "openai"},
+                      {"llm_provider", "openai"},
+                      {"tts_provider", "openai"},
+                      {"voice", "af_bella"}});
     }
 
     // voxctl call with the question, recording the agent's side; its JSON report.
@@ -362,6 +352,10 @@ TEST_P(CloudCallEndToEndTest, OpenAiHearsThinksAndSpeaks) {
     script.text = kQuestion;
     audio->set_script(script);
     Json agent_doc = openai_agent();
+    EXPECT_EQ(agent_doc["voice"], "af_bella");
+    // An agent naming no voice gets tts.openai's default; an English one may speak through ElevenLabs.
+    EXPECT_EQ(agent({{"tts_provider", "openai"}})["voice"], "alloy");
+    EXPECT_EQ(agent({{"tts_provider", "elevenlabs"}, {"language", "en-US"}})["language"], "en-US");
     Json report = call(agent_doc["id"]);
     check_call(report, kAnswer);
 
@@ -386,7 +380,7 @@ TEST_P(CloudCallEndToEndTest, OpenAiHearsThinksAndSpeaks) {
             ++speeches;
             EXPECT_EQ(request.path, "/v1/audio/speech");
             EXPECT_EQ(request.json.value("model", ""), "tts-1") << request.json.dump();
-            EXPECT_EQ(request.json.value("voice", ""), "alloy");
+            EXPECT_EQ(request.json.value("voice", ""), "af_bella");
             EXPECT_EQ(request.json.value("response_format", ""), "pcm");
             spoken += request.json.value("input", "") + " ";
         }

@@ -18,9 +18,13 @@ std::vector<std::int16_t> repeated(const std::vector<std::int16_t>& piece, int t
 TEST_F(TtsOpenAi, Declares24kHzAndOpenAisVoices) {
     EXPECT_EQ(tts_->kind, ProviderKind::tts);
     EXPECT_EQ(tts_->capabilities.at("sample_rates"), nlohmann::json({24000}));
-    const auto& voices = tts_->capabilities.at("voices");
-    EXPECT_NE(std::find(voices.begin(), voices.end(), "alloy"), voices.end());
-    EXPECT_NE(std::find(voices.begin(), voices.end(), "nova"), voices.end());
+    // Voices as the ABI describes them ({"id", "name"}), OpenAI's as suggestions: compatible servers have their own.
+    std::vector<std::string> ids;
+    for (const auto& voice : tts_->capabilities.at("voices")) ids.push_back(voice.at("id"));
+    EXPECT_NE(std::find(ids.begin(), ids.end(), "alloy"), ids.end());
+    EXPECT_NE(std::find(ids.begin(), ids.end(), "nova"), ids.end());
+    EXPECT_EQ(tts_->capabilities.at("default_voice"), "alloy");
+    EXPECT_EQ(tts_->capabilities.at("custom_voices"), true);
     EXPECT_TRUE(tts_->settings_schema.at("properties").contains("speed"));
 }
 

@@ -343,7 +343,9 @@ TEST_F(ElevenLabs, DescribeListsTheAccountVoices) {
     ASSERT_TRUE(capabilities["voices"].is_array());
     ASSERT_EQ(capabilities["voices"].size(), 2u);
     EXPECT_EQ(capabilities["voices"][0]["id"], "v-custom-1");
-    EXPECT_EQ(capabilities["voices"][0]["language"], "de");
+    // The labels describe the voice; a "language" would wrongly limit the multilingual models.
+    EXPECT_EQ(capabilities["voices"][0]["labels"]["language"], "de");
+    EXPECT_FALSE(capabilities["voices"][0].contains("language"));
     EXPECT_EQ(capabilities["voices"][1]["name"], "Rachel");
     EXPECT_EQ(capabilities["sample_rates"], nlohmann::json({16000}));
     tts_->describe();

@@ -68,12 +68,23 @@ std::vector<std::string> provider_models(const Provider& provider) {
 }
 
 namespace {
+// A provider whose listed voices are suggestions ("custom_voices": true, e.g. an
+// OpenAI-compatible server with voices of its own) takes any voice id.
+bool takes_any_voice(const nlohmann::json& capabilities) {
+    auto custom = capabilities.find("custom_voices");
+    return custom != capabilities.end() && custom->is_boolean() && custom->get<bool>();
+}
+
 // The ids of the voices a TTS provider's capabilities list.
 nlohmann::json voice_ids(const nlohmann::json& capabilities) {
     nlohmann::json voices = nlohmann::json::array();
-    if (capabilities.contains("voices") && capabilities["voices"].is_array())
-        for (const auto& voice : capabilities["voices"])
-            if (voice.contains("id") && voice["id"].is_string()) voices.push_back(voice["id"]);
+    if (!capabilities.contains("voices") || !capabilities["voices"].is_array()) return voices;
+    for (const auto& voice : capabilities["voices"]) {
+        if (voice.is_string())
+            voices.push_back(voice);  // a bare id: tolerated, as plugins have written them
+        else if (voice.is_object() && voice.contains("id") && voice["id"].is_string())
+            voices.push_back(voice["id"]);
+    }
     return voices;
 }
 
@@ -98,8 +109,9 @@ void check_fallbacks(const nlohmann::json& agent, const PluginRegistry& plugins,
             }
             std::string voice = entry.is_object() ? text_field(entry, "voice") : std::string();
             if (voice.empty()) continue;
-            auto voices = voice_ids(provider->describe());
-            if (std::find(voices.begin(), voices.end(), voice) == voices.end())
+            auto capabilities = provider->describe();
+            auto voices = voice_ids(capabilities);
+            if (!takes_any_voice(capabilities) && std::find(voices.begin(), voices.end(), voice) == voices.end())
                 problems.push_back(problem(
                     at + "/voice", "voice '" + voice + "' is not offered by tts provider '" + name + "'", voices));
         }
@@ -152,7 +164,8 @@ nlohmann::json check_agent_providers(nlohmann::json& agent, const PluginRegistry
         std::set<std::string> languages;
         if (capabilities.contains("voices") && capabilities["voices"].is_array())
             for (const auto& voice : capabilities["voices"])
-                if (voice.contains("language") && voice["language"].is_string()) languages.insert(voice["language"]);
+                if (voice.is_object() && voice.contains("language") && voice["language"].is_string())
+                    languages.insert(voice["language"]);
         if (capabilities.contains("languages") && capabilities["languages"].is_array())
             for (const auto& language : capabilities["languages"])
                 if (language.is_string()) languages.insert(language);
@@ -163,12 +176,12 @@ nlohmann::json check_agent_providers(nlohmann::json& agent, const PluginRegistry
                 agent["voice"] = capabilities["default_voice"];
             else if (!voices.empty())
                 agent["voice"] = voices.front();
-        } else if (std::find(voices.begin(), voices.end(), voice) == voices.end()) {
+        } else if (!takes_any_voice(capabilities) && std::find(voices.begin(), voices.end(), voice) == voices.end()) {
             problems.push_back(
                 problem("/voice", "voice '" + voice + "' is not offered by tts provider '" + tts->name + "'", voices));
         }
         std::string language = text_field(agent, "language");
-        if (!languages.empty() && languages.count(language) == 0)
+        if (!languages.empty() && languages.count("*") == 0 && languages.count(language) == 0)
             problems.push_back(problem("/language",
                                        "language '" + language + "' is not spoken by tts provider '" + tts->name + "'",
                                        nlohmann::json(languages)));

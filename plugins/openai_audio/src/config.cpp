@@ -190,10 +190,15 @@ const char* tts_settings_schema_json() {
 }
 
 const char* tts_capabilities_json() {
+    nlohmann::json voices = nlohmann::json::array();
+    for (const char* voice : kVoices) voices.push_back({{"id", voice}, {"name", voice}});
     static const std::string capabilities =
         nlohmann::json{{"streaming", true},
                        {"sample_rates", {24000}},
-                       {"voices", kVoices},
+                       {"voices", voices},
+                       {"default_voice", "alloy"},
+                       // Compatible servers (Kokoro, Piper) have voices of their own: any id is taken.
+                       {"custom_voices", true},
                        {"word_timing", false},
                        {"api", "openai-audio-speech"},
                        {"compatible", {"OpenAI", "Kokoro-FastAPI", "openedai-speech (Piper)"}}}

@@ -55,9 +55,10 @@ public:
             for (const auto& voice : document["voices"]) {
                 if (!voice.is_object() || !voice.contains("voice_id") || !voice["voice_id"].is_string()) continue;
                 nlohmann::json entry{{"id", voice["voice_id"]}, {"name", voice.value("name", "")}};
+                // Labels (accent, language, ...) describe the voice, they do not limit it: the multilingual
+                // models speak every language with every voice. So they are passed on, not made "language".
                 if (auto labels = voice.find("labels"); labels != voice.end() && labels->is_object())
-                    if (auto language = labels->find("language"); language != labels->end() && language->is_string())
-                        entry["language"] = *language;
+                    entry["labels"] = *labels;
                 voices.push_back(std::move(entry));
             }
             capabilities["voices"] = std::move(voices);
