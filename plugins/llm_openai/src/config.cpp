@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include <vox/plugin_common/config_values.hpp>
+#include <vox/plugin_common/tls.hpp>
 #include <vox/sdk/error.hpp>
 
 #include <nlohmann/json.hpp>
@@ -10,12 +12,8 @@
 namespace vox::openai {
 namespace {
 
-[[noreturn]] void invalid(const std::string& message) { throw sdk::Error(VOX_ERR_INVALID_ARGUMENT, message); }
-
-std::string env(const char* name) {
-    const char* value = std::getenv(name);
-    return value != nullptr ? value : "";
-}
+using plugin_common::env;
+using plugin_common::invalid;
 
 std::string strip_slashes(std::string url) {
     while (!url.empty() && url.back() == '/') url.pop_back();
@@ -24,25 +22,11 @@ std::string strip_slashes(std::string url) {
 
 // Settings from VOX_PROVIDER_LLM_OPENAI_* arrive as strings: accept both.
 long long integer(const nlohmann::json& value, const std::string& key, long long min, long long max) {
-    long long number = 0;
-    if (value.is_number_integer()) {
-        number = value.get<long long>();
-    } else if (value.is_string()) {
-        std::string text = value.get<std::string>();
-        char* end = nullptr;
-        number = std::strtoll(text.c_str(), &end, 10);
-        if (text.empty() || end == nullptr || *end != '\0') invalid("llm.openai: \"" + key + "\" must be a whole number");
-    } else {
-        invalid("llm.openai: \"" + key + "\" must be a whole number");
-    }
-    if (number < min || number > max)
-        invalid("llm.openai: \"" + key + "\" must be from " + std::to_string(min) + " to " + std::to_string(max));
-    return number;
+    return plugin_common::whole_number(value, "llm.openai: \"" + key + "\"", min, max);
 }
 
 std::string text(const nlohmann::json& value, const std::string& key) {
-    if (!value.is_string()) invalid("llm.openai: \"" + key + "\" must be a string");
-    return value.get<std::string>();
+    return plugin_common::string_value(value, "llm.openai: \"" + key + "\"");
 }
 
 }  // namespace
@@ -62,6 +46,8 @@ Config parse_plugin_config(std::string_view config_json) {
                     if (!text(value, key).empty()) config.base_url = value.get<std::string>();
                 } else if (key == "api_key") {
                     if (!text(value, key).empty()) config.api_key = value.get<std::string>();
+                } else if (key == "ca_file") {
+                    config.ca_file = plugin_common::ca_file_setting(value, "llm.openai");
                 } else if (key == "model") {
                     config.model = text(value, key);
                 } else if (key == "organization") {
@@ -100,8 +86,8 @@ Config parse_plugin_config(std::string_view config_json) {
                     config.models_cache = std::chrono::seconds(integer(value, key, 0, 86400));
                 } else {
                     invalid("llm.openai: unknown setting \"" + key +
-                            "\" (known: base_url, api_key, model, models, organization, temperature, connect_timeout_ms, "
-                            "first_byte_timeout_ms, read_timeout_ms, models_cache_seconds)");
+                            "\" (known: base_url, api_key, ca_file, model, models, organization, temperature, "
+                            "connect_timeout_ms, first_byte_timeout_ms, read_timeout_ms, models_cache_seconds)");
                 }
             }
         }

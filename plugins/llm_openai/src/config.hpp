@@ -21,6 +21,8 @@ struct Config {
     std::chrono::milliseconds first_byte_timeout{30000};  // from the request sent to the response headers
     std::chrono::milliseconds read_timeout{30000};        // longest silence between two chunks
     std::chrono::seconds models_cache{300};
+    // PEM file of CAs trusted besides the system's (a private CA behind https); "" for none.
+    std::string ca_file;
 };
 
 // The plugin config {"llm.openai": {...}} over the defaults, which come from

@@ -2,6 +2,8 @@
 
 #include "stream_parser.hpp"
 
+#include <vox/plugin_common/config_values.hpp>
+#include <vox/plugin_common/tls.hpp>
 #include <vox/sdk/error.hpp>
 
 #include <Poco/Exception.h>
@@ -11,8 +13,6 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/RejectCertificateHandler.h>
-#include <Poco/Net/SSLManager.h>
 #include <Poco/Timespan.h>
 #include <Poco/URI.h>
 
@@ -64,29 +64,14 @@ using Clock = std::chrono::steady_clock;
 Poco::Timespan span(std::chrono::milliseconds ms) { return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000); }
 
 // The key must never reach a log or an error message.
-std::string redact(std::string text, const std::string& key) {
-    if (key.empty()) return text;
-    for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at)) text.replace(at, key.size(), "[redacted]");
-    return text;
-}
+using plugin_common::redact;
 
-Poco::Net::Context::Ptr tls_context() {
-    static Poco::Net::Context::Ptr context = [] {
-        Poco::Net::initializeSSL();
-        Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "",
-                                                             Poco::Net::Context::VERIFY_RELAXED, 9, true);
-        // Without a handler Poco would look for one in an application's
-        // configuration; a certificate that fails verification is refused.
-        Poco::SharedPtr<Poco::Net::InvalidCertificateHandler> reject = new Poco::Net::RejectCertificateHandler(false);
-        Poco::Net::SSLManager::instance().initializeClient(nullptr, reject, ctx);
-        return ctx;
-    }();
-    return context;
-}
-
-std::unique_ptr<Poco::Net::HTTPClientSession> open_session(const Poco::URI& uri) {
+// The connection (and the TLS handshake) happens when the request is sent, on this thread.
+std::unique_ptr<Poco::Net::HTTPClientSession> open_session(const Poco::URI& uri, const Config& config) {
+    plugin_common::begin_tls_handshake();
     if (uri.getScheme() == "https")
-        return std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), tls_context());
+        return std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(),
+                                                               plugin_common::tls_context(uri.getHost(), config.ca_file));
     return std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
 }
 
@@ -121,7 +106,8 @@ std::string http_error_message(int status, const std::string& reason, std::istre
 
 // Runs `body` and turns network failures into sdk::Error with a status.
 template <class Body>
-void mapped(const std::string& what, const std::string& key, Body&& body) {
+void mapped(const std::string& what, const Config& config, Body&& body) {
+    const std::string& key = config.api_key;
     try {
         body();
     } catch (const sdk::Error&) {
@@ -129,7 +115,9 @@ void mapped(const std::string& what, const std::string& key, Body&& body) {
     } catch (const Poco::TimeoutException& e) {
         throw sdk::Error(VOX_ERR_TIMEOUT, redact(what + ": timed out (" + e.displayText() + ")", key));
     } catch (const Poco::Exception& e) {
-        throw sdk::Error(VOX_ERR_UNAVAILABLE, redact(what + ": " + e.displayText(), key));
+        // A refused certificate says why (no trusted CA, another host's name).
+        std::string refused = plugin_common::certificate_failure(Poco::URI(config.base_url).getHost());
+        throw sdk::Error(VOX_ERR_UNAVAILABLE, redact(what + ": " + (refused.empty() ? e.displayText() : refused), key));
     } catch (const std::exception& e) {
         throw sdk::Error(VOX_ERR_UNAVAILABLE, redact(what + ": " + e.what(), key));
     }
@@ -248,8 +236,8 @@ void OpenAiLlm::run(const std::shared_ptr<Generation>& generation) {
         std::unique_ptr<Poco::Net::HTTPClientSession> session;
         std::istream* body = nullptr;
         Poco::Net::HTTPResponse response;
-        mapped("cannot reach " + config_.base_url, key, [&] {
-            session = open_session(uri);
+        mapped("cannot reach " + config_.base_url, config_, [&] {
+            session = open_session(uri, config_);
             session->setTimeout(span(config_.connect_timeout), span(config_.first_byte_timeout),
                                 span(config_.first_byte_timeout));
             {
@@ -266,11 +254,11 @@ void OpenAiLlm::run(const std::shared_ptr<Generation>& generation) {
             session->sendRequest(request) << g.body << std::flush;
         });
         if (!g.cancelled) {
-            mapped("no response from " + config_.base_url, key, [&] { body = &session->receiveResponse(response); });
+            mapped("no response from " + config_.base_url, config_, [&] { body = &session->receiveResponse(response); });
         }
         if (!g.cancelled && response.getStatus() != Poco::Net::HTTPResponse::HTTP_OK) {
             std::string message;
-            mapped("reading the error from " + config_.base_url, key, [&] {
+            mapped("reading the error from " + config_.base_url, config_, [&] {
                 message = http_error_message(response.getStatus(), response.getReason(), *body);
             });
             throw sdk::Error(status_for_http(response.getStatus()), redact(message, key));
@@ -284,7 +272,7 @@ void OpenAiLlm::run(const std::shared_ptr<Generation>& generation) {
                                  if (!g.cancelled) g.sink.tool_call(call.id, call.name, call.arguments);
                              }});
         if (!g.cancelled) {
-            mapped("reading the stream from " + config_.base_url, key, [&] {
+            mapped("reading the stream from " + config_.base_url, config_, [&] {
                 session->socket().setReceiveTimeout(span(config_.read_timeout));
                 std::string line;
                 while (!g.cancelled && !parser.done() && std::getline(*body, line)) parser.line(line);
@@ -332,9 +320,9 @@ void OpenAiLlm::run(const std::shared_ptr<Generation>& generation) {
 std::vector<std::string> OpenAiLlm::fetch_models() {
     const std::string& key = config_.api_key;
     std::vector<std::string> models;
-    mapped("listing models at " + config_.base_url, key, [&] {
+    mapped("listing models at " + config_.base_url, config_, [&] {
         Poco::URI uri = endpoint(config_, "/models");
-        auto session = open_session(uri);
+        auto session = open_session(uri, config_);
         session->setTimeout(span(config_.connect_timeout), span(config_.first_byte_timeout),
                             span(config_.first_byte_timeout));
         Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, uri.getPathEtc(), Poco::Net::HTTPMessage::HTTP_1_1);
