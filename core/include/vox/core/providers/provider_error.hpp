@@ -11,7 +11,7 @@ namespace vox {
 
 class ProviderError : public std::runtime_error {
 public:
-    // what() reads "<provider key>: <message>".
+    // what() reads "<provider key>: <message>" (the message alone when it starts with that already).
     ProviderError(vox_status code, std::string provider_key, std::string message);
 
     vox_status code() const noexcept { return code_; }
