@@ -20,8 +20,9 @@ namespace vox::plugin_common {
 Poco::Net::Context::Ptr tls_context(const std::string& host, const std::string& ca_file = "");
 
 // The `ca_file` setting of `provider` (e.g. "stt.deepgram"): the path of a
-// readable file of PEM certificates, checked now so that a wrong one refuses
-// the plugin with the reason instead of failing every connection later.
+// readable file of PEM certificates ("" for none), checked now so that a
+// wrong one refuses the plugin with the reason instead of failing every
+// connection later.
 std::string ca_file_setting(const nlohmann::json& value, const std::string& provider);
 
 // Call before connecting: forgets what an earlier handshake on this thread
