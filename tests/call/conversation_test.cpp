@@ -43,6 +43,16 @@ TEST(ConversationTest, WithoutWordTimingsTheHeardShareFollowsThePlayedShare) {
     EXPECT_EQ(heard_prefix(text, {}, 5000, 1000), text);
 }
 
+TEST(ConversationTest, ASynthesisCutShortKeepsTheWordsItsAudioCovers) {
+    std::string text = "one two three four five six seven eight nine ten";
+    // Timed words: as many words as were timed.
+    EXPECT_EQ(spoken_prefix(text, {{"one", 0}, {"two", 300}, {"three", 600}}, 900), "one two three");
+    // No timings: 150 words a minute.
+    EXPECT_EQ(spoken_prefix(text, {}, 1200), "one two three");
+    EXPECT_EQ(spoken_prefix(text, {}, 200), "");
+    EXPECT_EQ(spoken_prefix(text, {}, 60000), text);
+}
+
 TEST(ConversationTest, VariablesAreSubstituted) {
     nlohmann::json variables = {{"name", "Ada"}, {"count", 3}};
     EXPECT_EQ(substitute_variables("Hi {{name}}, you have {{ count }} messages {{unknown}}.", variables),

@@ -67,6 +67,19 @@ std::string heard_prefix(const std::string& text, const std::vector<TimedWord>& 
     return out;
 }
 
+std::string spoken_prefix(const std::string& text, const std::vector<TimedWord>& words, std::uint32_t audio_ms) {
+    constexpr std::uint32_t kMsPerWord = 400;  // 150 words a minute
+    std::vector<std::string> text_words = split_words(text);
+    std::size_t spoken = words.empty() ? audio_ms / kMsPerWord : words.size();
+    spoken = std::min(spoken, text_words.size());
+    std::string out;
+    for (std::size_t i = 0; i < spoken; ++i) {
+        if (i > 0) out += ' ';
+        out += text_words[i];
+    }
+    return out;
+}
+
 void Conversation::add_user(std::string text) { turns_.push_back({"user", std::move(text), 0, nullptr, {}}); }
 
 void Conversation::begin_agent(std::uint64_t response) { turns_.push_back({"assistant", {}, response, nullptr, {}}); }

@@ -61,6 +61,12 @@ void OutputProcessor::process(Frame f) {
         auto it = responses_.find(f.response);
         if (it == responses_.end()) break;
         it->second.synthesis_done = true;
+        if (f.code == "cut" && !it->second.filler) {
+            // The TTS failed part-way: the caller hears, and the LLM remembers, only what was synthesised.
+            Response& cut = it->second;
+            cut.text = spoken_prefix(cut.text, cut.words, cut.total_ms());
+            call_.conversation.truncate_agent(it->first, cut.text);
+        }
         if (it->second.audio.empty()) {  // nothing to say after all
             responses_.erase(it);
             over(f.response);

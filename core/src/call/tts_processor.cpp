@@ -219,6 +219,7 @@ void TtsProcessor::hand_over() {
             response.cut = true;
             auto done = Frame::make(FrameType::output_done, response.turn, response.generation, call_.now_ns());
             done.response = id;
+            done.code = "cut";  // the output stage keeps only the words its audio covers
             push(std::move(done));
             it = response.ended ? responses_.erase(it) : std::next(it);
             continue;

@@ -24,6 +24,10 @@ struct TimedWord {
 };
 std::string heard_prefix(const std::string& text, const std::vector<TimedWord>& words, std::uint32_t played_ms,
                          std::uint32_t total_ms);
+// The words of `text` that `audio_ms` of synthesised audio covers, when the
+// synthesis stopped part-way (a TTS that failed mid-response): as many words
+// as were timed, else an estimate at a speaking rate of 150 words a minute.
+std::string spoken_prefix(const std::string& text, const std::vector<TimedWord>& words, std::uint32_t audio_ms);
 
 class Conversation {
 public:
