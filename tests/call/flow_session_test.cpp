@@ -154,6 +154,23 @@ TEST_F(FlowSessionTest, KeysStopAtTheTimeoutAndTheElseEdgeIsTaken) {
     EXPECT_EQ(result->collected_variables, (json{{"code", "7"}}));
 }
 
+TEST_F(FlowSessionTest, KeysPressedAsTheNodeIsEnteredAreKeptForIt) {
+    start({{"start_node_id", "pin"},
+           {"nodes",
+            {node("pin", "collect_digits", {{"max_digits", 2}, {"timeout_ms", 3000}, {"variable", "code"}}),
+             node("right", "end_call", {{"text", "Welcome."}}), node("wrong", "end_call", {{"text", "Wrong code."}})}},
+           {"edges",
+            {edge("ok", "pin", "right", {{"type", "equation"}, {"expression", "code == 42"}}),
+             edge("bad", "pin", "wrong")}}});
+    // At once, while the node's first step is still on its way.
+    session_->push_dtmf('4');
+    session_->push_dtmf('2');
+    ASSERT_TRUE(wait_node("right", 10s));
+    auto result = events_->wait_end(20s);
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->collected_variables, (json{{"code", "42"}}));
+}
+
 TEST_F(FlowSessionTest, ACallersAnswerIsMatchedByKeywordsAndExtractedIntoVariables) {
     start({{"start_node_id", "ask"},
            {"nodes",

@@ -178,6 +178,8 @@ void FlowProcessor::on_step(const Frame& f) {
 }
 
 void FlowProcessor::apply(const json& actions) {
+    // Keys pressed while this step was on its way belong to it only if it collects them.
+    if (!actions.contains("collect_digits")) pending_keys_.clear();
     if (actions.contains("step_failed")) {
         call_.emit({{"type", "error"},
                     {"code", "flow_node_failed"},
@@ -289,7 +291,8 @@ void FlowProcessor::take_answer(const std::string& text) {
 }
 
 void FlowProcessor::on_key(char key) {
-    if (!collecting_keys_) return;
+    // A key pressed as a node is entered (its first step still on its way) is kept for it: callers do not wait.
+    if (!collecting_keys_ && step_id_ == 0) return;
     last_key_ns_ = call_.now_ns();
     moves_without_caller_ = 0;
     if (step_id_ != 0) {
