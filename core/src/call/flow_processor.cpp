@@ -222,11 +222,11 @@ void FlowProcessor::apply(const json& actions) {
     if (auto keys = actions.find("press_digits"); keys != actions.end() && keys->is_string())
         press(keys->get<std::string>());
     if (actions.value("end_call", false)) {
-        after_last_words(After::hang_up);
+        after_last_words({LastWords::Action::hang_up, {}, {}});
         return;
     }
     if (auto transfer = actions.find("transfer"); transfer != actions.end() && transfer->is_object()) {
-        after_last_words(After::transfer, transfer->value("to", ""));
+        after_last_words({LastWords::Action::transfer, transfer->value("to", ""), {}});
         return;
     }
     if (auto collect = actions.find("collect_digits"); collect != actions.end() && collect->is_object()) {
@@ -483,7 +483,7 @@ void FlowProcessor::finish_flow(const std::string& why) {
         if (call_.answer_owed_since != 0) generate();
         return;
     }
-    after_last_words(After::hang_up);
+    after_last_words({LastWords::Action::hang_up, {}, {}});
 }
 
 // ---- speaking, hanging up, transferring ----------------------------------------
@@ -527,50 +527,36 @@ void FlowProcessor::generate() {
     push(std::move(f));
 }
 
-void FlowProcessor::after_last_words(After action, std::string target) {
+void FlowProcessor::after_last_words(LastWords::Pending action) {
     if (last_response_ != 0 && responses_playing_.contains(last_response_)) {
-        after_ = action;
-        after_target_ = std::move(target);
-        after_response_ = last_response_;
+        last_words_.arm(last_response_, std::move(action));
         return;
     }
-    carry_out(action, target);
+    carry_out(action);
 }
 
 void FlowProcessor::on_response_over(std::uint64_t response) {
     responses_playing_.erase(response);
-    if (after_ == After::nothing || response != after_response_) return;
-    After action = std::exchange(after_, After::nothing);
-    carry_out(action, after_target_);
+    if (auto action = last_words_.take_when_over(response)) carry_out(*action);
 }
 
-void FlowProcessor::carry_out(After action, const std::string& target) {
-    if (action == After::hang_up) {
+void FlowProcessor::carry_out(const LastWords::Pending& action) {
+    if (action.action == LastWords::Action::hang_up) {
         call_.end_call("agent_hangup", false);
         return;
     }
-    if (action != After::transfer) return;
-    try {
-        call_.transport->transfer(target);
-        call_.emit({{"type", "transfer"}, {"to", target}});
-        call_.end_call("call_transfer", false);
-    } catch (const std::exception& error) {
-        call_.emit({{"type", "error"},
-                    {"code", "transfer_failed"},
-                    {"message", std::string("the call could not be transferred to ") + target + ": " + error.what()},
-                    {"fatal", false}});
-        variables_["transfer_failed"] = true;
-        collected_["transfer_failed"] = true;
-        if (node_ == nullptr) return;
-        // Edges out of a transfer node are where a failed transfer goes on.
-        const auto& edges = graph_.edges_from(node_->id);
-        for (const auto& edge : edges)
-            if (flow::condition_holds(edge.condition, variables_, last_user_text_)) {
-                enter(edge.target, &edge);
-                return;
-            }
-        finish_flow("");
-    }
+    if (!transfer_call(call_, action.target)) return;
+    variables_["transfer_failed"] = true;
+    collected_["transfer_failed"] = true;
+    if (node_ == nullptr) return;
+    // Edges out of a transfer node are where a failed transfer goes on.
+    const auto& edges = graph_.edges_from(node_->id);
+    for (const auto& edge : edges)
+        if (flow::condition_holds(edge.condition, variables_, last_user_text_)) {
+            enter(edge.target, &edge);
+            return;
+        }
+    finish_flow("");
 }
 
 void FlowProcessor::fail(const std::string& message) {

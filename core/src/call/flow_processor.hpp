@@ -15,6 +15,7 @@
 #pragma once
 
 #include "call_context.hpp"
+#include "last_words.hpp"
 #include "flow_router.hpp"
 #include "stage_inbox.hpp"
 
@@ -52,7 +53,6 @@ public:
     const nlohmann::json& collected() const { return collected_; }
 
 private:
-    enum class After { nothing, hang_up, transfer };
 
     void enter(const std::string& node_id, const flow::FlowEdge* via);
     void request_step(const std::string& user_text, const std::string& dtmf);
@@ -70,8 +70,9 @@ private:
     void say(const std::string& text);
     void press(const std::string& keys);
     void generate();
-    void after_last_words(After action, std::string target = {});
-    void carry_out(After action, const std::string& target);
+    // Hangs up or transfers once the node's last words have played.
+    void after_last_words(LastWords::Pending action);
+    void carry_out(const LastWords::Pending& action);
     void stop_listening();
     void fail(const std::string& message);
     std::string system_prompt(const std::string& node_prompt) const;
@@ -116,9 +117,7 @@ private:
 
     std::set<std::uint64_t> responses_playing_;  // said by the flow, not yet over
     std::uint64_t last_response_ = 0;
-    After after_ = After::nothing;
-    std::string after_target_;
-    std::uint64_t after_response_ = 0;
+    LastWords last_words_;
 };
 
 }  // namespace vox::call::detail

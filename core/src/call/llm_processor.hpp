@@ -7,6 +7,7 @@
 
 #include "agent_tools.hpp"
 #include "call_context.hpp"
+#include "last_words.hpp"
 #include "stage_inbox.hpp"
 
 #include <vox/core/pipeline/frame_processor.hpp>
@@ -56,7 +57,7 @@ private:
     void use_tools(std::uint64_t response);
     void run_http_tools(const std::vector<nlohmann::json>& calls);
     void on_tool_result(const pipeline::Frame& frame);
-    void transfer(const std::string& to, const std::string& tool_call_id);
+    void transfer(const LastWords::Pending& action);
     void abandon_tools();
     void keep_call_after_interruption();
     pipeline::Frame frame(pipeline::FrameType type) const;
@@ -70,10 +71,7 @@ private:
     std::map<std::string, std::string> tools_pending_;  // http tool calls out, id -> name
     std::uint64_t tool_round_ = 0;                      // results of an older round are dropped
     std::shared_ptr<StageInbox> inbox_ = std::make_shared<StageInbox>();  // http tool results
-    enum class After { nothing, hang_up, transfer };
-    After after_ = After::nothing;
-    std::uint64_t after_response_ = 0;
-    std::string after_target_, after_tool_call_;
+    LastWords last_words_;  // end_call / transfer_call, after the words said with them (tag: the tool call id)
     text::ClauseSplitter splitter_{{.min_words = 4, .max_chars = 200}};
     std::optional<std::uint64_t> generation_;  // the provider's id of the running generation
     std::uint64_t response_ = 0;               // the response being generated (0: none)

@@ -57,10 +57,10 @@ void LlmProcessor::use_tools(std::uint64_t response) {
     // The words before the call play out first; an answer with no words acts at once.
     bool spoke = !call_.conversation.agent_text(response).empty();
     if (ending != nullptr || transferring != nullptr) {
-        after_ = ending != nullptr ? After::hang_up : After::transfer;
-        after_target_ = transferring != nullptr ? transferring->spec.value("to", "") : "";
-        after_tool_call_ = ending != nullptr ? end_call_id : transfer_call_id;
-        after_response_ = response;
+        last_words_.arm(response,
+                        {ending != nullptr ? LastWords::Action::hang_up : LastWords::Action::transfer,
+                         transferring != nullptr ? transferring->spec.value("to", "") : "",
+                         ending != nullptr ? end_call_id : transfer_call_id});
         if (!spoke) on_response_over(response);
         return;
     }
@@ -133,11 +133,10 @@ void LlmProcessor::abandon_tools() {
 void LlmProcessor::keep_call_after_interruption() {
     // A caller who cuts off the goodbye (or the words before a transfer) has
     // more to say: the call goes on, and the LLM learns why.
-    if (after_ == After::nothing) return;
-    after_ = After::nothing;
-    if (!after_tool_call_.empty())
-        call_.conversation.add_tool_result(after_tool_call_,
-                                           R"({"error": "the caller interrupted; the call goes on"})");
+    std::optional<LastWords::Pending> cancelled = last_words_.pending();
+    if (!last_words_.cancel()) return;
+    if (!cancelled->tag.empty())
+        call_.conversation.add_tool_result(cancelled->tag, R"({"error": "the caller interrupted; the call goes on"})");
     call_.emit({{"type", "error"},
                 {"code", "tool_cancelled"},
                 {"message", "the caller spoke over the agent's last words: the call was not ended or transferred"},
@@ -145,28 +144,22 @@ void LlmProcessor::keep_call_after_interruption() {
 }
 
 void LlmProcessor::on_response_over(std::uint64_t response) {
-    if (after_ == After::nothing || response != after_response_) return;
-    After action = std::exchange(after_, After::nothing);
-    if (action == After::hang_up) {
+    auto action = last_words_.take_when_over(response);
+    if (!action) return;
+    if (action->action == LastWords::Action::hang_up) {
         call_.end_call("agent_hangup", false);
         return;
     }
-    transfer(after_target_, after_tool_call_);
+    transfer(*action);
 }
 
-void LlmProcessor::transfer(const std::string& to, const std::string& tool_call_id) {
-    try {
-        call_.transport->transfer(to);
-        call_.emit({{"type", "transfer"}, {"to", to}});
-        call_.end_call("call_transfer", false);
-    } catch (const std::exception& error) {
-        std::string message = std::string("the call could not be transferred to ") + to + ": " + error.what();
-        call_.emit({{"type", "error"}, {"code", "transfer_failed"}, {"message", message}, {"fatal", false}});
-        // The LLM hears why, and tells the caller.
-        call_.conversation.add_tool_result(tool_call_id, json{{"error", message}}.dump());
-        start_response(response_turn_);
-        ask(response_turn_);
-    }
+void LlmProcessor::transfer(const LastWords::Pending& action) {
+    auto failure = transfer_call(call_, action.target);
+    if (!failure) return;
+    // The LLM hears why, and tells the caller.
+    call_.conversation.add_tool_result(action.tag, json{{"error", *failure}}.dump());
+    start_response(response_turn_);
+    ask(response_turn_);
 }
 
 }  // namespace vox::call::detail
