@@ -13,22 +13,13 @@ namespace {
 constexpr std::uint32_t kMaxUnconfirmedMs = 30'000;
 }  // namespace
 
-SttProcessor::SttProcessor(CallContext& call) : FrameProcessor("stt"), call_(call) {}
+SttProcessor::SttProcessor(CallContext& call)
+    : FrameProcessor("stt"),
+      call_(call),
+      chain_("stt", {call.setup.providers.stt, call.setup.stt_settings}, call.setup.providers.stt_fallbacks) {}
 
 void SttProcessor::open() {
-    chain_ = {{call_.setup.providers.stt, call_.setup.stt_settings}};
-    for (const auto& fallback : call_.setup.providers.stt_fallbacks)
-        if (fallback.provider != nullptr) chain_.push_back(fallback);
-    for (;;) {
-        try {
-            open_session(chain_[chain_at_]);
-            return;
-        } catch (const ProviderError& error) {
-            if (chain_at_ + 1 >= chain_.size()) throw;
-            call_.record_switch("stt", *chain_[chain_at_].provider, *chain_[chain_at_ + 1].provider, error.what());
-            ++chain_at_;
-        }
-    }
+    chain_.open_first(call_, [this](const FallbackProvider& provider) { open_session(provider); });
 }
 
 void SttProcessor::open_session(const FallbackProvider& provider) {
@@ -88,18 +79,7 @@ void SttProcessor::on_failure(std::string reason) {
 
 bool SttProcessor::switch_provider(std::string& reason) {
     if (stt_) stt_->close();  // no callback of it runs after this
-    while (chain_at_ + 1 < chain_.size()) {
-        const Provider& from = *chain_[chain_at_].provider;
-        const FallbackProvider& to = chain_[++chain_at_];
-        call_.record_switch("stt", from, *to.provider, reason);
-        try {
-            open_session(to);
-            return true;
-        } catch (const ProviderError& error) {
-            reason = error.what();
-        }
-    }
-    return false;
+    return chain_.open_next(call_, reason, [this](const FallbackProvider& provider) { open_session(provider); });
 }
 
 void SttProcessor::replay() {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "call_context.hpp"
+#include "fallback_chain.hpp"
 
 #include <vox/core/pipeline/frame_processor.hpp>
 #include <vox/core/providers/stt_client.hpp>
@@ -60,8 +61,7 @@ private:
 
     CallContext& call_;
     std::unique_ptr<SttClient> stt_;
-    std::vector<FallbackProvider> chain_;  // the agent's STT, then its fallbacks
-    std::size_t chain_at_ = 0;
+    FallbackChain chain_;  // the agent's STT, then its fallbacks
     std::uint64_t session_ = 0;  // tags the callbacks of the open session
     std::deque<Segment> unconfirmed_;
     std::size_t unconfirmed_samples_ = 0;

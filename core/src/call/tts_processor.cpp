@@ -8,22 +8,13 @@ namespace vox::call::detail {
 using pipeline::Frame;
 using pipeline::FrameType;
 
-TtsProcessor::TtsProcessor(CallContext& call) : FrameProcessor("tts"), call_(call) {}
+TtsProcessor::TtsProcessor(CallContext& call)
+    : FrameProcessor("tts"),
+      call_(call),
+      chain_("tts", {call.setup.providers.tts, call.setup.tts_settings}, call.setup.providers.tts_fallbacks) {}
 
 void TtsProcessor::open() {
-    chain_ = {{call_.setup.providers.tts, call_.setup.tts_settings}};
-    for (const auto& fallback : call_.setup.providers.tts_fallbacks)
-        if (fallback.provider != nullptr) chain_.push_back(fallback);
-    for (;;) {
-        try {
-            open_session(chain_[chain_at_]);
-            return;
-        } catch (const ProviderError& error) {
-            if (chain_at_ + 1 >= chain_.size()) throw;
-            call_.record_switch("tts", *chain_[chain_at_].provider, *chain_[chain_at_ + 1].provider, error.what());
-            ++chain_at_;
-        }
-    }
+    chain_.open_first(call_, [this](const FallbackProvider& provider) { open_session(provider); });
 }
 
 void TtsProcessor::open_session(const FallbackProvider& provider) {
@@ -193,18 +184,7 @@ void TtsProcessor::on_failure(std::string reason) {
 
 bool TtsProcessor::switch_provider(std::string& reason) {
     if (tts_) tts_->close();  // no callback of it runs after this
-    while (chain_at_ + 1 < chain_.size()) {
-        const Provider& from = *chain_[chain_at_].provider;
-        const FallbackProvider& to = chain_[++chain_at_];
-        call_.record_switch("tts", from, *to.provider, reason);
-        try {
-            open_session(to);
-            return true;
-        } catch (const ProviderError& error) {
-            reason = error.what();
-        }
-    }
-    return false;
+    return chain_.open_next(call_, reason, [this](const FallbackProvider& provider) { open_session(provider); });
 }
 
 void TtsProcessor::hand_over() {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "call_context.hpp"
+#include "fallback_chain.hpp"
 
 #include <vox/core/pipeline/frame_processor.hpp>
 #include <vox/core/providers/tts_client.hpp>
@@ -55,8 +56,7 @@ private:
 
     CallContext& call_;
     std::unique_ptr<TtsClient> tts_;
-    std::vector<FallbackProvider> chain_;  // the agent's TTS, then its fallbacks
-    std::size_t chain_at_ = 0;
+    FallbackChain chain_;  // the agent's TTS, then its fallbacks
     std::uint64_t session_ = 0;                    // tags the callbacks of the open session
     std::map<std::uint64_t, Response> responses_;  // until synthesised (or cut), by response id
     bool failed_ = false;
