@@ -1,13 +1,11 @@
 #include "audio_test_server.hpp"
 
+#include "local_http_server.hpp"
+
 #include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 
 #include <condition_variable>
@@ -236,37 +234,12 @@ private:
     std::shared_ptr<AudioTestServer::State> state_;
 };
 
-class Factory : public Poco::Net::HTTPRequestHandlerFactory {
-public:
-    explicit Factory(std::shared_ptr<AudioTestServer::State> state) : state_(std::move(state)) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-        return new Handler(state_);
-    }
-
-private:
-    std::shared_ptr<AudioTestServer::State> state_;
-};
-
 }  // namespace
 
-struct AudioTestServer::Server {
-    Poco::Net::ServerSocket socket;
-    std::unique_ptr<Poco::Net::HTTPServer> http;
-};
-
 AudioTestServer::AudioTestServer(std::string api_key, ServerTls tls)
-    : api_key_(std::move(api_key)),
-      tls_(tls.enabled()),
-      state_(std::make_shared<State>()),
-      server_(std::make_unique<Server>()) {
+    : api_key_(std::move(api_key)), state_(std::make_shared<State>()) {
     state_->api_key = api_key_;
-    server_->socket = listening_socket(tls);
-    auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(16);
-    params->setMaxQueued(64);
-    params->setKeepAlive(false);
-    server_->http = std::make_unique<Poco::Net::HTTPServer>(new Factory(state_), server_->socket, params);
-    server_->http->start();
+    server_ = std::make_unique<LocalHttpServer>([state = state_] { return new Handler(state); }, tls);
 }
 
 AudioTestServer::~AudioTestServer() {
@@ -275,13 +248,10 @@ AudioTestServer::~AudioTestServer() {
         state_->stopping = true;
     }
     state_->changed.notify_all();
-    server_->http->stopAll(true);
+    server_->stop();
 }
 
-std::string AudioTestServer::base_url() const {
-    return std::string(tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") +
-           std::to_string(server_->socket.address().port()) + "/v1";
-}
+std::string AudioTestServer::base_url() const { return server_->url("http", "/v1"); }
 
 void AudioTestServer::set_script(Script script) {
     std::lock_guard lock(state_->mutex);

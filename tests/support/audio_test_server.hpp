@@ -21,6 +21,8 @@
 
 namespace vox::test {
 
+class LocalHttpServer;
+
 class AudioTestServer {
 public:
     // What the next requests get.
@@ -76,10 +78,8 @@ public:
 
 private:
     std::string api_key_;
-    bool tls_ = false;
     std::shared_ptr<State> state_;
-    struct Server;
-    std::unique_ptr<Server> server_;
+    std::unique_ptr<LocalHttpServer> server_;
 };
 
 }  // namespace vox::test

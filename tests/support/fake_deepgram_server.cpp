@@ -1,15 +1,13 @@
 #include "fake_deepgram_server.hpp"
 
+#include "local_http_server.hpp"
+
 #include <Poco/Buffer.h>
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/WebSocket.h>
 #include <Poco/URI.h>
 
@@ -28,8 +26,7 @@ struct FakeDeepgramServer::Impl {
     int refused = 0;
     bool stopping = false;
     std::vector<Connection> connections;
-    Poco::Net::ServerSocket socket;
-    std::unique_ptr<Poco::Net::HTTPServer> http;
+    std::unique_ptr<LocalHttpServer> server;
 
     template <class Change>
     void update(Change&& change) {
@@ -235,34 +232,17 @@ private:
     FakeDeepgramServer::Impl& impl_;
 };
 
-class Factory : public Poco::Net::HTTPRequestHandlerFactory {
-public:
-    explicit Factory(FakeDeepgramServer::Impl& impl) : impl_(impl) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-        return new ListenHandler(impl_);
-    }
-
-private:
-    FakeDeepgramServer::Impl& impl_;
-};
-
 }  // namespace
 
 FakeDeepgramServer::FakeDeepgramServer(std::string api_key, ServerTls tls)
-    : api_key_(std::move(api_key)), tls_(tls.enabled()), impl_(std::make_unique<Impl>()) {
+    : api_key_(std::move(api_key)), impl_(std::make_unique<Impl>()) {
     impl_->api_key = api_key_;
-    impl_->socket = listening_socket(tls);
-    auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(16);
-    params->setMaxQueued(64);
-    params->setKeepAlive(false);
-    impl_->http = std::make_unique<Poco::Net::HTTPServer>(new Factory(*impl_), impl_->socket, params);
-    impl_->http->start();
+    impl_->server = std::make_unique<LocalHttpServer>([impl = impl_.get()] { return new ListenHandler(*impl); }, tls);
 }
 
 FakeDeepgramServer::~FakeDeepgramServer() {
     impl_->update([&] { impl_->stopping = true; });
-    impl_->http->stopAll(true);
+    impl_->server->stop();
     // Handlers poll `stopping` every 50 ms; wait until none runs any more.
     std::unique_lock lock(impl_->mutex);
     impl_->changed.wait_for(lock, std::chrono::seconds(5), [&] {
@@ -272,10 +252,7 @@ FakeDeepgramServer::~FakeDeepgramServer() {
     });
 }
 
-std::string FakeDeepgramServer::base_url() const {
-    return std::string(tls_ ? "wss://127.0.0.1:" : "ws://127.0.0.1:") + std::to_string(impl_->socket.address().port()) +
-           "/v1/listen";
-}
+std::string FakeDeepgramServer::base_url() const { return impl_->server->url("ws", "/v1/listen"); }
 
 void FakeDeepgramServer::set_script(Script script) {
     impl_->update([&] {

@@ -1,14 +1,12 @@
 #include "fake_elevenlabs_server.hpp"
 
+#include "local_http_server.hpp"
+
 #include <Poco/Base64Encoder.h>
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/WebSocket.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
@@ -25,8 +23,7 @@ struct FakeElevenLabsServer::Impl {
     mutable std::condition_variable changed;
     Script script;
     Record record;
-    Poco::Net::ServerSocket socket;
-    std::unique_ptr<Poco::Net::HTTPServer> http;
+    std::unique_ptr<LocalHttpServer> server;
 
     template <class Change>
     void update(Change&& change) {
@@ -221,36 +218,19 @@ private:
     FakeElevenLabsServer::Impl& impl_;
 };
 
-class Factory : public Poco::Net::HTTPRequestHandlerFactory {
-public:
-    explicit Factory(FakeElevenLabsServer::Impl& impl) : impl_(impl) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-        return new Handler(impl_);
-    }
-
-private:
-    FakeElevenLabsServer::Impl& impl_;
-};
-
 }  // namespace
 
 FakeElevenLabsServer::FakeElevenLabsServer(std::string api_key, ServerTls tls)
-    : api_key_(std::move(api_key)), tls_(tls.enabled()), impl_(std::make_unique<Impl>()) {
+    : api_key_(std::move(api_key)), impl_(std::make_unique<Impl>()) {
     impl_->api_key = api_key_;
-    impl_->socket = listening_socket(tls);
-    auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(16);
-    params->setKeepAlive(false);
-    impl_->http = std::make_unique<Poco::Net::HTTPServer>(new Factory(*impl_), impl_->socket, params);
-    impl_->http->start();
+    // The only fake that never set a queue limit: Poco's default stays.
+    impl_->server = std::make_unique<LocalHttpServer>([impl = impl_.get()] { return new Handler(*impl); }, tls,
+                                                      LocalHttpServer::Options{.max_queued = std::nullopt});
 }
 
-FakeElevenLabsServer::~FakeElevenLabsServer() { impl_->http->stopAll(true); }
+FakeElevenLabsServer::~FakeElevenLabsServer() { impl_->server->stop(); }
 
-std::string FakeElevenLabsServer::base_url() const {
-    return std::string(tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") +
-           std::to_string(impl_->socket.address().port());
-}
+std::string FakeElevenLabsServer::base_url() const { return impl_->server->url("http"); }
 
 void FakeElevenLabsServer::set_script(Script script) {
     impl_->update([&] { impl_->script = std::move(script); });

@@ -59,7 +59,6 @@ public:
 
 private:
     std::string api_key_;
-    bool tls_ = false;
     std::unique_ptr<Impl> impl_;
 };
 

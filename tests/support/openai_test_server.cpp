@@ -1,18 +1,16 @@
 #include "openai_test_server.hpp"
 
+#include "local_http_server.hpp"
+
 #include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 
+#include <deque>
 #include <istream>
 #include <iterator>
-#include <deque>
 #include <ostream>
 
 namespace vox::test {
@@ -90,7 +88,8 @@ public:
         {
             char buffer[4096];
             std::istream& in = request.stream();
-            while (in.read(buffer, sizeof buffer).gcount() > 0) text.append(buffer, static_cast<std::size_t>(in.gcount()));
+            while (in.read(buffer, sizeof buffer).gcount() > 0)
+                text.append(buffer, static_cast<std::size_t>(in.gcount()));
         }
         OpenAiTestServer::Received received{request.getMethod(), request.getURI(), request.get("Authorization", ""),
                                             nlohmann::json::parse(text, nullptr, false)};
@@ -109,15 +108,17 @@ public:
         if (received.authorization != "Bearer " + state_->api_key) {
             // Like OpenAI: the message shows a masked key, never the whole one.
             std::string shown = received.authorization.size() > 11 ? received.authorization.substr(7, 4) + "****" : "";
-            send_error(response, 401, "Incorrect API key provided: " + shown + ". You can find your API key at https://platform.openai.com/account/api-keys.",
+            send_error(response, 401,
+                       "Incorrect API key provided: " + shown +
+                           ". You can find your API key at https://platform.openai.com/account/api-keys.",
                        "invalid_request_error", "invalid_api_key");
             return;
         }
         if (received.method == "GET" && received.path == "/v1/models") return models(response);
         if (received.method == "POST" && received.path == "/v1/chat/completions")
             return chat(request, response, received.body, script);
-        send_error(response, 404, "Unknown request URL: " + received.method + " " + received.path, "invalid_request_error",
-                   "unknown_url");
+        send_error(response, 404, "Unknown request URL: " + received.method + " " + received.path,
+                   "invalid_request_error", "unknown_url");
     }
 
 private:
@@ -132,12 +133,13 @@ private:
         }
         if (status != 200) return send_error(response, status, "models are unavailable", "server_error");
         nlohmann::json data = nlohmann::json::array();
-        for (const auto& id : ids) data.push_back({{"id", id}, {"object", "model"}, {"created", 1700000000}, {"owned_by", "test"}});
+        for (const auto& id : ids)
+            data.push_back({{"id", id}, {"object", "model"}, {"created", 1700000000}, {"owned_by", "test"}});
         send_json(response, HTTPResponse::HTTP_OK, {{"object", "list"}, {"data", data}});
     }
 
-    void chat(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, const nlohmann::json& body,
-              const OpenAiTestServer::Script& script) {
+    void chat(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+              const nlohmann::json& body, const OpenAiTestServer::Script& script) {
         if (auto problem = body_problem(body); !problem.empty())
             return send_error(response, 400, problem, "invalid_request_error");
         if (!state_->pause(script.first_byte_delay)) return;
@@ -152,13 +154,17 @@ private:
             for (const auto& chunk : script.chunks) {
                 auto parsed = nlohmann::json::parse(chunk);
                 auto& delta = parsed["choices"][0]["delta"];
-                if (delta.contains("content") && delta["content"].is_string()) content += delta["content"].get<std::string>();
+                if (delta.contains("content") && delta["content"].is_string())
+                    content += delta["content"].get<std::string>();
             }
             return send_json(response, HTTPResponse::HTTP_OK,
                              {{"id", "chatcmpl-test"},
                               {"object", "chat.completion"},
                               {"model", body["model"]},
-                              {"choices", {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}, {"finish_reason", "stop"}}}}});
+                              {"choices",
+                               {{{"index", 0},
+                                 {"message", {{"role", "assistant"}, {"content", content}}},
+                                 {"finish_reason", "stop"}}}}});
         }
         response.setStatus(HTTPResponse::HTTP_OK);
         response.setContentType("text/event-stream");
@@ -194,44 +200,18 @@ private:
         auto& impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl&>(request);
         try {
             impl.socket().shutdown();
-        } catch (...) {
-        }
+        } catch (...) {}
     }
 
-    std::shared_ptr<OpenAiTestServer::State> state_;
-};
-
-class Factory : public Poco::Net::HTTPRequestHandlerFactory {
-public:
-    explicit Factory(std::shared_ptr<OpenAiTestServer::State> state) : state_(std::move(state)) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-        return new Handler(state_);
-    }
-
-private:
     std::shared_ptr<OpenAiTestServer::State> state_;
 };
 
 }  // namespace
 
-struct OpenAiTestServer::Server {
-    Poco::Net::ServerSocket socket;
-    std::unique_ptr<Poco::Net::HTTPServer> http;
-};
-
 OpenAiTestServer::OpenAiTestServer(std::string api_key, ServerTls tls)
-    : api_key_(std::move(api_key)),
-      tls_(tls.enabled()),
-      state_(std::make_shared<State>()),
-      server_(std::make_unique<Server>()) {
+    : api_key_(std::move(api_key)), state_(std::make_shared<State>()) {
     state_->api_key = api_key_;
-    server_->socket = listening_socket(tls);
-    auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(16);
-    params->setMaxQueued(64);
-    params->setKeepAlive(false);
-    server_->http = std::make_unique<Poco::Net::HTTPServer>(new Factory(state_), server_->socket, params);
-    server_->http->start();
+    server_ = std::make_unique<LocalHttpServer>([state = state_] { return new Handler(state); }, tls);
 }
 
 OpenAiTestServer::~OpenAiTestServer() {
@@ -240,13 +220,11 @@ OpenAiTestServer::~OpenAiTestServer() {
         state_->stopping = true;
     }
     state_->stop_cv.notify_all();
-    server_->http->stopAll(true);
+    server_->stop();
 }
 
-std::uint16_t OpenAiTestServer::port() const { return server_->socket.address().port(); }
-std::string OpenAiTestServer::base_url() const {
-    return std::string(tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port()) + "/v1";
-}
+std::uint16_t OpenAiTestServer::port() const { return server_->port(); }
+std::string OpenAiTestServer::base_url() const { return server_->url("http", "/v1"); }
 
 void OpenAiTestServer::set_script(Script script) {
     std::lock_guard lock(state_->mutex);
@@ -285,11 +263,12 @@ bool OpenAiTestServer::client_disconnected() const {
 }
 
 std::string OpenAiTestServer::chunk(const nlohmann::json& delta, const nlohmann::json& finish_reason) {
-    return nlohmann::json{{"id", "chatcmpl-test"},
-                          {"object", "chat.completion.chunk"},
-                          {"created", 1700000000},
-                          {"model", "gpt-4o-mini"},
-                          {"choices", {{{"index", 0}, {"delta", delta}, {"logprobs", nullptr}, {"finish_reason", finish_reason}}}}}
+    return nlohmann::json{
+        {"id", "chatcmpl-test"},
+        {"object", "chat.completion.chunk"},
+        {"created", 1700000000},
+        {"model", "gpt-4o-mini"},
+        {"choices", {{{"index", 0}, {"delta", delta}, {"logprobs", nullptr}, {"finish_reason", finish_reason}}}}}
         .dump();
 }
 
@@ -305,11 +284,9 @@ std::vector<std::string> OpenAiTestServer::content_chunks(const std::vector<std:
 std::vector<std::string> OpenAiTestServer::tool_call_chunks(int index, const std::string& id, const std::string& name,
                                                             const std::vector<std::string>& argument_pieces) {
     std::vector<std::string> chunks;
-    chunks.push_back(chunk({{"tool_calls",
-                             {{{"index", index},
-                               {"id", id},
-                               {"type", "function"},
-                               {"function", {{"name", name}, {"arguments", ""}}}}}}}));
+    chunks.push_back(chunk(
+        {{"tool_calls",
+          {{{"index", index}, {"id", id}, {"type", "function"}, {"function", {{"name", name}, {"arguments", ""}}}}}}}));
     for (const auto& piece : argument_pieces)
         chunks.push_back(chunk({{"tool_calls", {{{"index", index}, {"function", {{"arguments", piece}}}}}}}));
     return chunks;

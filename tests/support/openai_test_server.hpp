@@ -24,21 +24,23 @@
 
 namespace vox::test {
 
+class LocalHttpServer;
+
 class OpenAiTestServer {
 public:
     using Clock = std::chrono::steady_clock;
 
     // What the next chat completion requests get.
     struct Script {
-        int status = 200;                     // != 200: an error response {"error":{...}}
+        int status = 200;  // != 200: an error response {"error":{...}}
         std::string error_message = "scripted failure";
         std::string error_type = "server_error";
-        std::vector<std::string> chunks{};    // JSON of each chat.completion.chunk (see the helpers)
+        std::vector<std::string> chunks{};              // JSON of each chat.completion.chunk (see the helpers)
         std::chrono::milliseconds first_byte_delay{0};  // before the response headers
         std::chrono::milliseconds chunk_delay{0};       // before each chunk
-        bool send_done = true;                // "data: [DONE]" at the end
-        int drop_after = -1;                  // >= 0: close the connection after that many chunks
-        int stall_after = -1;                 // >= 0: after that many chunks, wait `stall` before the next
+        bool send_done = true;                          // "data: [DONE]" at the end
+        int drop_after = -1;                            // >= 0: close the connection after that many chunks
+        int stall_after = -1;                           // >= 0: after that many chunks, wait `stall` before the next
         std::chrono::milliseconds stall{0};
     };
 
@@ -84,10 +86,8 @@ public:
 
 private:
     std::string api_key_;
-    bool tls_ = false;
     std::shared_ptr<State> state_;
-    struct Server;
-    std::unique_ptr<Server> server_;
+    std::unique_ptr<LocalHttpServer> server_;
 };
 
 }  // namespace vox::test
