@@ -51,7 +51,7 @@ protected:
         fake_transport().reset();
         database_ = std::make_unique<testing::TestDatabase>(testing::TestBackend::sqlite);
         store_ = storage::open_store(database_->options());
-        auto registry = std::make_unique<PluginRegistry>(host_);
+        auto registry = std::make_unique<PluginRegistry>(host_, generation_options());
         ASSERT_TRUE(registry->add(&fake_call_plugin_entry, "static:fake_calls"));
         providers_ = std::make_unique<ProviderCatalog>(host_);
         providers_->adopt(std::move(registry), AgentDefaults{});
@@ -75,6 +75,13 @@ protected:
         manager_->shutdown(2s);
         manager_.reset();
         start_manager();
+    }
+
+    // As voxd makes its generations: the catalog, not a generation, stops the host's pool.
+    static RegistryOptions generation_options() {
+        RegistryOptions options;
+        options.stops_host_services = false;
+        return options;
     }
 
     json make_agent(const std::string& status, const json& extra = json::object()) {
@@ -155,6 +162,20 @@ TEST_F(CallManagerTest, StartStoresTheRecordAndTellsTheTransportToExpectTheCalle
     EXPECT_TRUE(manager_->is_access_token(started.call_id, started.access_token));
     EXPECT_FALSE(manager_->is_access_token(started.call_id, started.access_token + "x"));
     EXPECT_FALSE(manager_->is_access_token(started.call_id, ""));
+}
+
+TEST_F(CallManagerTest, WebCallsGoOnThroughTheTransportAfterTheGenerationItStartedInIsReleased) {
+    // A reload: a new generation becomes current, and the one the transport started in goes.
+    auto next = std::make_unique<PluginRegistry>(host_, generation_options());
+    ASSERT_TRUE(next->add(&fake_call_plugin_entry, "static:fake_calls"));
+    providers_->adopt(std::move(next), host::AgentDefaults{});
+    EXPECT_EQ(providers_->release_unused(), 1U) << "nothing holds the first generation any more";
+    auto started = start();
+    ASSERT_FALSE(fake_transport().dials.empty());
+    EXPECT_EQ(fake_transport().dials.back()["call_id"], started.call_id);
+    manager_->end_call(started.call_id);
+    manager_->shutdown(2s);  // stops the transport it started, whose plugin it kept
+    EXPECT_EQ(record(started.call_id)["disconnection_reason"], "api_hangup");
 }
 
 TEST_F(CallManagerTest, ACallerWhoJoinsGetsASessionWithTheAgentsProvidersAndSettings) {

@@ -63,7 +63,8 @@ bool CallManager::start_transport(const json& settings) {
                        {{"provider", kWebCallTransport}});
         return false;
     }
-    auto binding = std::make_unique<TransportBinding>(*provider, settings);
+    auto binding =
+        std::make_unique<TransportBinding>(*provider, generation->plugins->keep_plugin(*provider), settings);
     try {
         binding->start(*this);
     } catch (const ProviderError& error) {
@@ -72,7 +73,6 @@ bool CallManager::start_transport(const json& settings) {
         return false;
     }
     transport_ = std::move(binding);
-    transport_plugin_ = generation->plugins->keep_plugin(*provider);
     vox::log::info("calls", "web calls accepted", {{"provider", kWebCallTransport}, {"url", transport_->base_url()}});
     return true;
 }

@@ -123,8 +123,6 @@ private:
     storage::Store& store_;
     const ProviderCatalog& providers_;
     const CallManagerOptions options_;
-    // The transport's plugin stays initialised while it runs, whatever generations come and go.
-    std::shared_ptr<const PluginRecord> transport_plugin_;
     std::unique_ptr<CallPipeline> pipeline_;
     std::unique_ptr<TransportBinding> transport_;
     EventHub hub_;

@@ -51,8 +51,9 @@ vox_error empty_error() { return vox_error{sizeof(vox_error), VOX_OK, {}}; }
 
 }  // namespace
 
-TransportBinding::TransportBinding(const Provider& provider, nlohmann::json settings)
-    : provider_(provider), settings_(std::move(settings)) {}
+TransportBinding::TransportBinding(Provider provider, std::shared_ptr<const PluginRecord> plugin,
+                                   nlohmann::json settings)
+    : plugin_(std::move(plugin)), provider_(std::move(provider)), settings_(std::move(settings)) {}
 
 TransportBinding::~TransportBinding() { stop(); }
 

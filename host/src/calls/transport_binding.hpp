@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace vox::host {
@@ -29,7 +30,11 @@ public:
 class TransportBinding {
 public:
     // `settings`: the provider's configured settings ([provider.transport.<name>]).
-    TransportBinding(const Provider& provider, nlohmann::json settings);
+    // `plugin` keeps the provider's plugin initialised while the binding
+    // lives; the provider is copied, since the registry (the provider
+    // generation) that listed it may be released by a reload while the
+    // transport runs on.
+    TransportBinding(Provider provider, std::shared_ptr<const PluginRecord> plugin, nlohmann::json settings);
     ~TransportBinding();  // stop()
     TransportBinding(const TransportBinding&) = delete;
     TransportBinding& operator=(const TransportBinding&) = delete;
@@ -53,7 +58,8 @@ public:
     const vox_transport_vtable& vtable() const { return provider_.vtable<vox_transport_vtable>(); }
 
 private:
-    const Provider& provider_;
+    std::shared_ptr<const PluginRecord> plugin_;  // first: outlives every use of provider_
+    Provider provider_;
     nlohmann::json settings_;
     vox_transport_callbacks callbacks_{};
     std::atomic<bool> started_{false};
