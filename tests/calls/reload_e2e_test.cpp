@@ -62,8 +62,8 @@ protected:
     }
     std::string wav(const std::string& name, const std::string& text) {
         std::string path = (dir_ / name).string();
-        auto made = test::voxctl({"tts", "--provider", "flite", "--settings", R"({"voice":"kal16"})", "--text", text,
-                                  "--out", path});
+        auto made = test::voxctl(
+            {"tts", "--provider", "flite", "--settings", R"({"voice":"kal16"})", "--text", text, "--out", path});
         EXPECT_EQ(made.status, 0) << made.err;
         return path;
     }

@@ -125,7 +125,8 @@ TEST_F(RegistryGenerationsTest, APluginBuiltForAbi12IsKeptAndItsChangeWaitsForAR
     EXPECT_EQ(greeting_of(second), "hello");
     ASSERT_EQ(second.restart_needed().size(), 1U);
     EXPECT_EQ(second.restart_needed()[0].plugin, "greeting");
-    EXPECT_NE(second.restart_needed()[0].reason.find("ABI 1.2"), std::string::npos) << second.restart_needed()[0].reason;
+    EXPECT_NE(second.restart_needed()[0].reason.find("ABI 1.2"), std::string::npos)
+        << second.restart_needed()[0].reason;
 }
 
 TEST_F(RegistryGenerationsTest, APluginRefusedBeforeLoadsWhenItsSettingsAllowIt) {

@@ -43,7 +43,8 @@ TEST(VoxdReload, SighupAppliesNewProviderSettingsAndABrokenConfigChangesNothing)
     ScratchDirectory dir;
     auto plugins_dir = dir.path() / "plugins";
     std::filesystem::create_directories(plugins_dir);
-    std::filesystem::copy_file(VOX_TEST_GOOD_PLUGIN, plugins_dir / std::filesystem::path(VOX_TEST_GOOD_PLUGIN).filename());
+    std::filesystem::copy_file(VOX_TEST_GOOD_PLUGIN,
+                               plugins_dir / std::filesystem::path(VOX_TEST_GOOD_PLUGIN).filename());
     auto config_file = dir.path() / "voxd.ini";
     write_config(config_file, "first");
 

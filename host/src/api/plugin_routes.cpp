@@ -13,12 +13,19 @@ constexpr std::chrono::milliseconds kReloadWait{60'000};
 }  // namespace
 
 void add_plugin_routes(ApiRoutes& routes, const ProviderCatalog& providers, ConfigReloader& reloader) {
-    ApiOperation list{"get", "/api/plugins", "listPlugins", "Loaded providers and refused plugins",
-                      "The providers new calls use now. generation counts configuration loads (1 at start-up, +1 per "
-                      "reload); previous_generations_in_use: older generations still serving live calls; providers: key, kind, name, version, capabilities, settings_schema; plugins; refused: "
-                      "path and reason; disabled: providers switched off by configuration.",
-                      {"Plugins"}, {}, std::nullopt,
-                      {{200, ApiResponse{"The registry", std::nullopt, {{"type", "object"}}, false, "application/json"}}}};
+    ApiOperation list{
+        "get",
+        "/api/plugins",
+        "listPlugins",
+        "Loaded providers and refused plugins",
+        "The providers new calls use now. generation counts configuration loads (1 at start-up, +1 per "
+        "reload); previous_generations_in_use: older generations still serving live calls; providers: key, kind, name, "
+        "version, capabilities, settings_schema; plugins; refused: "
+        "path and reason; disabled: providers switched off by configuration.",
+        {"Plugins"},
+        {},
+        std::nullopt,
+        {{200, ApiResponse{"The registry", std::nullopt, {{"type", "object"}}, false, "application/json"}}}};
     routes.add(list, [&providers](HttpExchange& exchange) {
         ProviderGenerationPtr now = providers.current();
         nlohmann::json body = now->plugins->to_json();
@@ -29,12 +36,17 @@ void add_plugin_routes(ApiRoutes& routes, const ProviderCatalog& providers, Conf
     });
 
     ApiOperation reload{
-        "post", "/api/system/reload", "reloadConfiguration", "Reload the configuration (as SIGHUP does)",
+        "post",
+        "/api/system/reload",
+        "reloadConfiguration",
+        "Reload the configuration (as SIGHUP does)",
         "Re-reads the configuration file and environment. Provider settings (provider.*), plugin.disabled, "
         "plugin.path, plugin.builtin, the [agents] defaults and calls.vad_provider take effect for new calls; live "
         "calls finish on the providers they started with. Other changed keys are listed in restart_needed_keys. A "
         "configuration that does not load changes nothing (422).",
-        {"Plugins"}, {}, std::nullopt,
+        {"Plugins"},
+        {},
+        std::nullopt,
         {{200, ApiResponse{"What changed", std::nullopt, {{"type", "object"}}, false, "application/json"}},
          {422, problem_response("The configuration does not load; nothing changed")},
          {503, problem_response("The reload did not finish in time")}}};

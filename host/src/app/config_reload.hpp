@@ -8,9 +8,9 @@
 // nothing and says why.
 #pragma once
 
-#include "providers/provider_catalog.hpp"
 #include "config/config_loader.hpp"
 #include "config/layered_config.hpp"
+#include "providers/provider_catalog.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -25,8 +25,8 @@ namespace vox::host {
 
 struct ReloadOutcome {
     bool applied = false;
-    bool timed_out = false;  // request(): the main thread did not answer in time
-    std::string error;    // why not, when not applied (a configuration error)
+    bool timed_out = false;                            // request(): the main thread did not answer in time
+    std::string error;                                 // why not, when not applied (a configuration error)
     nlohmann::json report = nlohmann::json::object();  // the catalog's changes plus "restart_needed" keys
 };
 
@@ -36,8 +36,7 @@ bool reloadable_key(const std::string& key);
 class ConfigReloader {
 public:
     // `wake` makes the main thread call serve_requests() soon (voxd: raise SIGHUP).
-    ConfigReloader(ConfigSources sources, LayeredConfig running, ProviderCatalog& catalog,
-                   std::function<void()> wake);
+    ConfigReloader(ConfigSources sources, LayeredConfig running, ProviderCatalog& catalog, std::function<void()> wake);
 
     // Re-reads and applies. Main thread. Never throws.
     ReloadOutcome reload();

@@ -1,9 +1,10 @@
 #include "app/control_signals.hpp"
 
-#include <csignal>
-#include <ctime>
 #include <pthread.h>
 #include <unistd.h>
+
+#include <csignal>
+#include <ctime>
 
 namespace vox::host {
 namespace {

@@ -78,8 +78,7 @@ json ProviderCatalog::load(const LayeredConfig& config, const VoxdSettings& sett
     next->vad_provider = settings.calls.vad_provider;
     make_current(next, previous);
     json report = changes(previous.get(), *next);
-    if (previous)
-        vox::log::info("plugins", "providers reloaded: new calls use the new generation", report);
+    if (previous) vox::log::info("plugins", "providers reloaded: new calls use the new generation", report);
     return report;
 }
 
@@ -140,7 +139,7 @@ void ProviderCatalog::shutdown() {
         all = std::move(retired_);
         if (current_) all.push_back(std::move(current_));
     }
-    host_.shutdown();  // no plugin work runs while contexts are deinitialised
+    host_.shutdown();                     // no plugin work runs while contexts are deinitialised
     while (!all.empty()) all.pop_back();  // newest first
 }
 

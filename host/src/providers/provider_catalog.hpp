@@ -28,11 +28,11 @@
 namespace vox::host {
 
 struct ProviderGeneration {
-    std::uint64_t number = 0;   // 1 at start-up, +1 per reload
-    std::string loaded_at;      // ISO-8601
+    std::uint64_t number = 0;  // 1 at start-up, +1 per reload
+    std::string loaded_at;     // ISO-8601
     std::unique_ptr<PluginRegistry> plugins;
-    AgentDefaults agents;       // [agents] of the same configuration
-    std::string vad_provider;   // [calls] vad_provider of the same configuration
+    AgentDefaults agents;      // [agents] of the same configuration
+    std::string vad_provider;  // [calls] vad_provider of the same configuration
 
     ~ProviderGeneration();
 };

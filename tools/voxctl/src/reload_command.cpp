@@ -12,7 +12,8 @@ namespace {
 
 std::string joined(const nlohmann::json& list) {
     std::string text;
-    for (const auto& item : list) text += (text.empty() ? "" : ", ") + (item.is_string() ? item.get<std::string>() : item.dump());
+    for (const auto& item : list)
+        text += (text.empty() ? "" : ", ") + (item.is_string() ? item.get<std::string>() : item.dump());
     return text.empty() ? "none" : text;
 }
 
@@ -37,7 +38,8 @@ void print_report(const nlohmann::json& report) {
 
 int run_reload(const ParsedArgs& args) {
     std::string url = args.required("url");
-    if (url.rfind("http://", 0) != 0) throw UsageError("--url must be voxd's http:// address, e.g. http://127.0.0.1:8080");
+    if (url.rfind("http://", 0) != 0)
+        throw UsageError("--url must be voxd's http:// address, e.g. http://127.0.0.1:8080");
     const char* env_key = std::getenv("VOX_API_KEY");
     std::string api_key = args.value_or("api-key", env_key != nullptr ? env_key : "");
     if (api_key.empty()) throw UsageError("missing --api-key (or VOX_API_KEY)");
