@@ -1,0 +1,14 @@
+import type { components } from "./schema";
+
+// Short names for the API's schemas, generated from docs/openapi.json (npm run gen:api).
+type Schemas = components["schemas"];
+export type Agent = Schemas["Agent"];
+export type AgentInput = Schemas["AgentInput"];
+export type AgentSettings = Schemas["AgentSettings"];
+export type AgentTool = Schemas["AgentTool"];
+export type ApiKey = Schemas["ApiKey"];
+export type Call = Schemas["Call"];
+export type Flow = Schemas["Flow"];
+export type PhoneNumber = Schemas["PhoneNumber"];
+export type WebCall = Schemas["WebCall"];
+export type AgentTestReply = Schemas["AgentTestReply"];

@@ -1,0 +1,33 @@
+import { defineConfig } from "vitest/config";
+import react from "@vitejs/plugin-react";
+import { fileURLToPath } from "node:url";
+
+// The dev server proxies the API to a running voxd (VOX_URL, default
+// http://127.0.0.1:8080), so `npm run dev` works against the real API.
+const voxUrl = process.env.VOX_URL ?? "http://127.0.0.1:8080";
+
+export default defineConfig({
+  plugins: [react()],
+  resolve: {
+    alias: {
+      // The web-call SDK is its own package (sdk/js) that the dashboard builds from source.
+      "@vox/web-call": fileURLToPath(new URL("../sdk/js/src/index.ts", import.meta.url)),
+    },
+  },
+  server: {
+    port: 5173,
+    proxy: {
+      "/api": voxUrl,
+      "/openapi.json": voxUrl,
+      "/healthz": voxUrl,
+      "/ws": { target: voxUrl, ws: true },
+    },
+  },
+  build: { outDir: "dist", sourcemap: true, chunkSizeWarningLimit: 1500 },
+  test: {
+    environment: "jsdom",
+    globals: true,
+    setupFiles: ["src/test/setup.ts"],
+    include: ["src/**/*.test.{ts,tsx}", "../sdk/js/src/**/*.test.ts"],
+  },
+});
