@@ -1,5 +1,4 @@
 import { defineConfig } from "vitest/config";
-import react from "@vitejs/plugin-react";
 import { fileURLToPath } from "node:url";
 
 // The dev server proxies the API to a running voxd (VOX_URL, default
@@ -7,7 +6,7 @@ import { fileURLToPath } from "node:url";
 const voxUrl = process.env.VOX_URL ?? "http://127.0.0.1:8080";
 
 export default defineConfig({
-  plugins: [react()],
+  // esbuild compiles the TSX with the automatic JSX runtime (tsconfig "jsx": "react-jsx").
   resolve: {
     alias: {
       // The web-call SDK is its own package (sdk/js) that the dashboard builds from source.
