@@ -22,7 +22,18 @@ export default defineConfig({
       "/ws": { target: voxUrl, ws: true },
     },
   },
-  build: { outDir: "dist", sourcemap: true, chunkSizeWarningLimit: 1500 },
+  build: {
+    outDir: "dist",
+    sourcemap: true,
+    chunkSizeWarningLimit: 1500,
+    rollupOptions: {
+      onwarn(warning, warn) {
+        // React libraries mark modules "use client" for server components; meaningless in a client bundle.
+        if (warning.code === "MODULE_LEVEL_DIRECTIVE" || warning.code === "SOURCEMAP_ERROR") return;
+        warn(warning);
+      },
+    },
+  },
   test: {
     environment: "jsdom",
     globals: true,
