@@ -15,6 +15,8 @@ export default defineConfig({
   },
   server: {
     port: 5173,
+    // The SDK lives outside web/: let the dev server and Vitest load its sources and tests.
+    fs: { allow: [".", "../sdk/js"] },
     proxy: {
       "/api": voxUrl,
       "/openapi.json": voxUrl,
