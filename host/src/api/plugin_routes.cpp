@@ -25,7 +25,7 @@ void add_plugin_routes(ApiRoutes& routes, const ProviderCatalog& providers, Conf
         {"Plugins"},
         {},
         std::nullopt,
-        {{200, ApiResponse{"The registry", std::nullopt, {{"type", "object"}}, false, "application/json"}}}};
+        {{200, json_response("The registry", "plugin_registry")}}}};
     routes.add(list, [&providers](HttpExchange& exchange) {
         ProviderGenerationPtr now = providers.current();
         nlohmann::json body = now->plugins->to_json();
@@ -47,7 +47,7 @@ void add_plugin_routes(ApiRoutes& routes, const ProviderCatalog& providers, Conf
         {"Plugins"},
         {},
         std::nullopt,
-        {{200, ApiResponse{"What changed", std::nullopt, {{"type", "object"}}, false, "application/json"}},
+        {{200, json_response("What changed", "reload_result")},
          {422, problem_response("The configuration does not load; nothing changed")},
          {503, problem_response("The reload did not finish in time")}}};
     routes.add(reload, [&reloader](HttpExchange& exchange) {

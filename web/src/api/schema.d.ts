@@ -774,6 +774,49 @@ export interface components {
             status?: "active" | "inactive";
             readonly updated_at?: unknown;
         };
+        /** @description GET /api/plugins: the providers new calls use now, the loaded plugins, and those refused or switched off. */
+        PluginRegistry: {
+            /** @description Providers switched off by configuration (plugin.disabled). */
+            disabled: {
+                key: string;
+                path: string;
+            }[];
+            /** @description Configuration loads so far: 1 at start-up, +1 per reload. */
+            generation: number;
+            /** Format: date-time */
+            loaded_at: string;
+            plugins: {
+                /** @description The plugin ABI it was built for, major.minor. */
+                abi: string;
+                description: string;
+                name: string;
+                /** @description Where it was loaded from (a file, or builtin:<name>). */
+                path: string;
+                version: string;
+            }[];
+            /** @description Older generations still serving live calls. */
+            previous_generations_in_use: number;
+            providers: {
+                /** @description What the provider describes about itself (voices, languages, sample rates, models...); its shape depends on the kind and the plugin. */
+                capabilities: Record<string, never>;
+                description: string;
+                /** @description <kind>.<name>, e.g. tts.flite. */
+                key: string;
+                /** @enum {unknown} */
+                kind: "stt" | "llm" | "tts" | "vad" | "transport" | "flow_node";
+                name: string;
+                /** @description The plugin that provides it. */
+                plugin: string;
+                /** @description JSON Schema of the provider's settings (null when it has none). */
+                settings_schema: unknown;
+                /** @description The plugin's version. */
+                version: string;
+            }[];
+            refused: {
+                path: string;
+                reason: string;
+            }[];
+        };
         /** @description RFC 9457 problem details, the body of every error (application/problem+json). */
         Problem: {
             /** @description Stable machine-readable code, e.g. validation_failed, not_found, duplicate_phone_number. */
@@ -792,6 +835,38 @@ export interface components {
             title: string;
             /** @description A URI naming the problem type. */
             type: string;
+        };
+        /** @description POST /api/system/reload: what the new configuration changed for new calls. */
+        ReloadResult: {
+            /** @description The providers and language agents get when they name none. */
+            agent_defaults: {
+                language: string;
+                llm_provider: string;
+                stt_provider: string;
+                tts_provider: string;
+                vad_provider: string;
+            };
+            generation: number;
+            /** Format: date-time */
+            loaded_at: string;
+            providers: {
+                added: string[];
+                /** @description Kept providers whose plugin was initialised again with new settings. */
+                reinitialised: string[];
+                removed: string[];
+            };
+            refused: {
+                path: string;
+                reason: string;
+            }[];
+            /** @description Plugins whose new settings wait for a restart. */
+            restart_needed: {
+                path: string;
+                plugin: string;
+                reason: string;
+            }[];
+            /** @description Changed configuration keys that apply only after a restart. */
+            restart_needed_keys: string[];
         };
         /** @description A web call just started: where the caller connects, with which token, until when (docs/protocol.md section 1). */
         WebCall: {
@@ -1938,7 +2013,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["PluginRegistry"];
                 };
             };
             /** @description Missing or invalid API key */
@@ -1976,7 +2051,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["ReloadResult"];
                 };
             };
             /** @description Missing or invalid API key */
