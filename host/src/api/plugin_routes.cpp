@@ -25,7 +25,7 @@ void add_plugin_routes(ApiRoutes& routes, const ProviderCatalog& providers, Conf
         {"Plugins"},
         {},
         std::nullopt,
-        {{200, json_response("The registry", "plugin_registry")}}}};
+        {{200, json_response("The registry", "plugin_registry")}}};
     routes.add(list, [&providers](HttpExchange& exchange) {
         ProviderGenerationPtr now = providers.current();
         nlohmann::json body = now->plugins->to_json();
