@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import type { PluginRegistry } from "../../api/hooks";
 import { Field, fieldAria } from "../../components/forms/Field";
+import { FormErrorSummary } from "../../components/forms/FormErrorSummary";
 import { JsonEditor } from "../../components/forms/JsonEditor";
 import type { FieldErrorIndex } from "../../components/forms/fieldErrors";
 import { settingNumber, type AgentFormState } from "./agentForm";
@@ -65,21 +66,7 @@ export function AgentForm(props: AgentFormProps) {
         onSubmit(form);
       }}
     >
-      {saveError instanceof Error && (
-        <div className="error form-errors" role="alert">
-          {saveError.message}
-          {serverErrors.unmatched.length > 0 && (
-            <ul>
-              {serverErrors.unmatched.map((fieldError) => (
-                <li key={fieldError.field + fieldError.message}>
-                  <code>{fieldError.field}</code> {fieldError.message}
-                  {fieldError.allowed?.length ? ` (allowed: ${fieldError.allowed.join(", ")})` : ""}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      <FormErrorSummary error={saveError} unmatched={serverErrors.unmatched} />
       {Object.keys(clientErrors).length > 0 && (
         <div className="error" role="alert">
           Some fields need fixing before the agent can be saved.
