@@ -1,6 +1,15 @@
 import { PageHeader } from "../../components/Status";
+import { ApiKeysSection } from "./ApiKeysSection";
+import { ProvidersSection } from "./ProvidersSection";
+import "./settings.css";
 
-// Placeholder until this page is built.
+/** /settings: API keys, and the providers voxd has loaded. */
 export function SettingsPage() {
-  return <PageHeader title="SettingsPage" />;
+  return (
+    <section className="page settings-page">
+      <PageHeader title="Settings" />
+      <ApiKeysSection />
+      <ProvidersSection />
+    </section>
+  );
 }
