@@ -41,6 +41,7 @@ import type { NodeTypeInfo } from "./nodeTypes";
 import { useUnsavedChangesGuard } from "./useUnsavedChangesGuard";
 
 const canvasNodeTypes = { flowNode: FlowNodeCard };
+const fitOptions = { padding: 0.2, maxZoom: 1.2, duration: 200 };
 
 interface FlowEditorProps {
   agentId: string;
@@ -62,7 +63,8 @@ export function FlowEditor({ agentId, initial, nodeTypes, onSaved, title }: Flow
   const [localErrors, setLocalErrors] = useState<string[]>([]);
   const [status, setStatus] = useState<SaveStatus>({ state: "idle" });
   const canvasRef = useRef<HTMLDivElement>(null);
-  const { screenToFlowPosition, fitView } = useReactFlow<BuilderNode, BuilderEdge>();
+  const { screenToFlowPosition, fitView, setCenter, getZoom } = useReactFlow<BuilderNode, BuilderEdge>();
+  const panelRef = useRef<HTMLDivElement>(null);
   useUnsavedChangesGuard(dirty);
 
   const changed = useCallback(() => {
@@ -145,9 +147,12 @@ export function FlowEditor({ agentId, initial, nodeTypes, onSaved, title }: Flow
     const box = canvasRef.current?.getBoundingClientRect();
     const centre = box ? { x: box.left + box.width / 2, y: box.top + box.height / 3 } : { x: 0, y: 0 };
     const position = screenToFlowPosition(centre);
-    // Nodes added one after another step down so that they do not hide each other.
-    const offset = (nodes.length % 5) * 30;
-    addNode(type, { x: Math.round(position.x - 110 + offset), y: Math.round(position.y + offset) });
+    const place = { x: Math.round(position.x - 110), y: Math.round(position.y) };
+    // Step down past the nodes already there, so that the new one does not hide them.
+    const occupied = (y: number) => nodes.some((node) => Math.abs(node.position.x - place.x) < 220 && Math.abs(node.position.y - y) < 90);
+    while (occupied(place.y)) place.y += 110;
+    addNode(type, place);
+    void setCenter(place.x + 110, place.y + 40, { zoom: getZoom(), duration: 200 });
   }
 
   function onDrop(event: DragEvent) {
@@ -211,7 +216,7 @@ export function FlowEditor({ agentId, initial, nodeTypes, onSaved, title }: Flow
     setNodes((current) => layoutTopToBottom(current, edges));
     changed();
     // Fit once the canvas has the new positions.
-    window.setTimeout(() => void fitView({ padding: 0.2, duration: 200 }), 50);
+    window.setTimeout(() => void fitView(fitOptions), 50);
   }
 
   async function save() {
@@ -253,6 +258,12 @@ export function FlowEditor({ agentId, initial, nodeTypes, onSaved, title }: Flow
   const selectedNodes = nodes.filter((node) => node.selected);
   const selectedNode = selectedNodes.length === 1 ? selectedNodes[0] : undefined;
   const selectedEdge = selectedNode ? undefined : edges.find((edge) => edge.selected);
+  const selectedKey = selectedNode ? `node:${selectedNode.id}` : selectedEdge ? `edge:${selectedEdge.id}` : "flow";
+
+  // Another selection starts at the top of the side panel, where its errors are.
+  useEffect(() => {
+    panelRef.current?.scrollTo?.({ top: 0 });
+  }, [selectedKey]);
   const invalidNodes = Object.keys(errors.nodes).length;
   const invalidEdges = Object.keys(errors.edges).length;
 
@@ -271,7 +282,7 @@ export function FlowEditor({ agentId, initial, nodeTypes, onSaved, title }: Flow
           <button type="button" onClick={autoLayout} data-testid="flow-auto-layout" disabled={nodes.length === 0}>
             Auto-layout
           </button>
-          <button type="button" onClick={() => void fitView({ padding: 0.2, duration: 200 })}>
+          <button type="button" onClick={() => void fitView(fitOptions)}>
             Fit view
           </button>
           <button type="button" className="primary" onClick={() => void save()} disabled={status.state === "saving"} data-testid="flow-save">
@@ -327,8 +338,10 @@ export function FlowEditor({ agentId, initial, nodeTypes, onSaved, title }: Flow
             onEdgesChange={onEdgesChange}
             onConnect={onConnect}
             deleteKeyCode={["Delete", "Backspace"]}
-            fitView
-            fitViewOptions={{ padding: 0.2 }}
+            // An empty flow starts at 100 %: fitting the view to the first node dropped would zoom right in.
+            fitView={initial.nodes.length > 0}
+            fitViewOptions={fitOptions}
+            defaultViewport={{ x: 40, y: 40, zoom: 1 }}
             minZoom={0.2}
             aria-label="Flow canvas"
           >
@@ -340,7 +353,7 @@ export function FlowEditor({ agentId, initial, nodeTypes, onSaved, title }: Flow
             <p className="flow-canvas-empty">This flow has no nodes yet. Drag a node type here, or use its Add button.</p>
           )}
         </div>
-        <div className="flow-side-panel" data-testid="flow-side-panel">
+        <div className="flow-side-panel" data-testid="flow-side-panel" ref={panelRef}>
           {selectedNode ? (
             <NodeInspector
               key={selectedNode.id}
