@@ -36,6 +36,8 @@ function formatStats(agent: Agent) {
   };
 }
 
+const updatedFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
 const NewAgentButton = () => (
   <Link className="button primary" to="/agents/new">
     New agent
@@ -93,12 +95,12 @@ export function AgentsPage() {
                     <span className={`badge ${agent.status === "active" ? "ok" : ""}`}>{agent.status}</span>
                   </td>
                   <td>{providerSummary(agent)}</td>
-                  <td>{agent.voice || <span className="muted">default</span>}</td>
+                  <td className="nowrap">{agent.voice || <span className="muted">default</span>}</td>
                   <td className="number">{stats.calls}</td>
                   <td className="number">{stats.success}</td>
                   <td className="number">{stats.latency}</td>
-                  <td>
-                    <time dateTime={agent.updated_at}>{new Date(agent.updated_at).toLocaleString()}</time>
+                  <td className="nowrap">
+                    <time dateTime={agent.updated_at}>{updatedFormat.format(new Date(agent.updated_at))}</time>
                   </td>
                   <td className="row-actions">
                     <Link to={`/agents/${agent.id}`} aria-label={`Edit ${agent.name}`}>
