@@ -213,6 +213,23 @@ describe("TestCallPage voice call", () => {
     expect(sdk.FakeVoxWebCall.last?.unmute).toHaveBeenCalled();
   });
 
+  it("hanging up while the microphone prompt is open starts nothing", async () => {
+    serve(() => json(ROOM, 201));
+    const { stream, track } = fakeStream();
+    let grant: (stream: MediaStream) => void = () => undefined;
+    sdk.requestMicrophone.mockReturnValue(new Promise<MediaStream>((resolve) => (grant = resolve)));
+    const user = userEvent.setup();
+    renderPage();
+    await user.click(await enabledStartButton());
+    expect(screen.getByTestId("call-state")).toHaveAttribute("data-state", "starting");
+    await user.click(screen.getByTestId("call-hangup"));
+    await act(async () => grant(stream));
+    await waitFor(() => expect(screen.getByTestId("call-state")).toHaveAttribute("data-state", "ended"));
+    expect(track.stop).toHaveBeenCalled();
+    expect(requestsTo("POST", "/api/test/create-room")).toHaveLength(0);
+    expect(sdk.FakeVoxWebCall.last).toBeNull();
+  });
+
   it("shows a denied microphone clearly and starts no call", async () => {
     const { MicrophoneError } = await import("@vox/web-call");
     serve();

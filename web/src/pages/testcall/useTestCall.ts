@@ -125,6 +125,8 @@ export function useTestCall() {
   const [view, dispatch] = useReducer(reduce, INITIAL);
   const callRef = useRef<VoxWebCall | null>(null);
   const playedMaxRef = useRef(0);
+  // Set by Hang up (or leaving the page) while the microphone prompt or create-room is still pending.
+  const cancelledRef = useRef(false);
 
   const publishProbe = useCallback((call: VoxWebCall, phase: CallPhase) => {
     const stats = call.stats();
@@ -145,9 +147,19 @@ export function useTestCall() {
       if (callRef.current && callRef.current.state !== "ended") return;
       dispatch({ type: "starting" });
       playedMaxRef.current = 0;
+      cancelledRef.current = false;
+      callRef.current = null;
       // Created inside the click, so the browser's autoplay rules let it play the agent.
       const context = typeof AudioContext !== "undefined" ? new AudioContext({ sampleRate: 16000 }) : undefined;
       const closeContext = () => void context?.close().catch(() => undefined);
+
+      const releaseMicrophone = (stream: MediaStream) => stream.getTracks().forEach((track) => track.stop());
+      const cancelled = () => {
+        if (!cancelledRef.current) return false;
+        closeContext();
+        dispatch({ type: "ended", reason: "cancelled before it connected" });
+        return true;
+      };
 
       let microphone: MediaStream;
       try {
@@ -157,14 +169,24 @@ export function useTestCall() {
         dispatch({ type: "start_failed", error });
         return;
       }
+      if (cancelled()) {
+        releaseMicrophone(microphone);
+        return;
+      }
 
       let room;
       try {
         room = await unwrap(api.POST("/api/test/create-room", { body: { agent_id: agentId, sample_rate: 16000 } }));
       } catch (error) {
-        for (const track of microphone.getTracks()) track.stop();
+        releaseMicrophone(microphone);
         closeContext();
         dispatch({ type: "start_failed", error });
+        return;
+      }
+      if (cancelled()) {
+        releaseMicrophone(microphone);
+        // The call exists already: end it now rather than let it wait for its token to expire.
+        void api.POST("/api/calls/end", { body: { call_id: room.call_id } }).catch(() => undefined);
         return;
       }
 
@@ -207,6 +229,7 @@ export function useTestCall() {
   );
 
   const hangUp = useCallback(async () => {
+    cancelledRef.current = true;
     await callRef.current?.stopCall();
   }, []);
 
@@ -221,6 +244,7 @@ export function useTestCall() {
   // Leaving the page hangs up.
   useEffect(
     () => () => {
+      cancelledRef.current = true;
       void callRef.current?.stopCall();
     },
     [],
