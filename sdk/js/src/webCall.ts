@@ -270,7 +270,8 @@ export class VoxWebCall extends Emitter<WebCallEvents> {
       code: joined ? "socket_closed" : "connection_failed",
       message: joined
         ? `The call's connection closed: ${code} ${describeCloseCode(code)}${reason ? ` (${reason})` : ""}`
-        : `Could not join the call (${code} ${describeCloseCode(code)}): the server refused the connection, or the call's token was used or expired.`,
+        : `Could not join the call (${code} ${describeCloseCode(code)}): the server refused the connection, ` +
+          "or the call's token was used or expired.",
       fatal: true,
     });
     void this.finish("error_transport");

@@ -22,7 +22,7 @@ export function CallPanel({ agentId, agentActive }: { agentId: string | null; ag
       <div className="tc-call-head">
         <h2 id="tc-call-title">Voice call</h2>
         <span
-          className={`badge${view.phase === "live" ? " live" : view.phase === "ended" ? "" : ""}`}
+          className={`badge${view.phase === "live" ? " live" : ""}`}
           data-testid="call-state"
           data-state={view.phase}
           role="status"

@@ -66,7 +66,11 @@ export function TestCallPage() {
           </div>
           <div className="tc-columns">
             {/* A new agent is a new call panel: never carry a call's state over to another agent. */}
-            <CallPanel key={`call-${agentId}`} agentId={agent ? agent.id : null} agentActive={agent?.status === "active"} />
+            <CallPanel
+              key={`call-${agentId}`}
+              agentId={agent ? agent.id : null}
+              agentActive={agent?.status === "active"}
+            />
             <TextPlayground agentId={agent ? agent.id : null} />
           </div>
         </>

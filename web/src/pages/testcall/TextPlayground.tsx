@@ -17,7 +17,9 @@ export function TextPlayground({ agentId }: { agentId: string | null }) {
 
   const turn = useMutation({
     mutationFn: async (messages: Message[]) =>
-      unwrap(api.POST("/api/test/agent/{agent_id}", { params: { path: { agent_id: agentId ?? "" } }, body: { messages } })),
+      unwrap(
+        api.POST("/api/test/agent/{agent_id}", { params: { path: { agent_id: agentId ?? "" } }, body: { messages } }),
+      ),
     onSuccess: (reply) => {
       const conversation: ShownMessage[] = reply.messages.map((m) => ({ role: m.role, content: m.content }));
       const last = conversation[conversation.length - 1];
@@ -66,7 +68,12 @@ export function TextPlayground({ agentId }: { agentId: string | null }) {
     <section className="card tc-playground" aria-labelledby="tc-playground-title">
       <div className="tc-call-head">
         <h2 id="tc-playground-title">Text playground</h2>
-        <button type="button" data-testid="playground-reset" onClick={reset} disabled={shown.length === 0 && !turn.error}>
+        <button
+          type="button"
+          data-testid="playground-reset"
+          onClick={reset}
+          disabled={shown.length === 0 && !turn.error}
+        >
           Reset
         </button>
       </div>
@@ -87,7 +94,12 @@ export function TextPlayground({ agentId }: { agentId: string | null }) {
       ) : (
         <ol className="tc-chat" data-testid="playground-messages" aria-live="polite">
           {shown.map((message, i) => (
-            <li key={i} className={`tc-bubble tc-${message.role}`} data-testid="playground-message" data-role={message.role}>
+            <li
+              key={i}
+              className={`tc-bubble tc-${message.role}`}
+              data-testid="playground-message"
+              data-role={message.role}
+            >
               <span className="tc-text">{message.content || <em className="muted">(empty)</em>}</span>
               {message.latency && (
                 <span className="tc-latency-note" data-testid="playground-latency">
@@ -123,7 +135,12 @@ export function TextPlayground({ agentId }: { agentId: string | null }) {
           disabled={!agentId}
           autoComplete="off"
         />
-        <button type="submit" className="primary" data-testid="playground-send" disabled={!agentId || !draft.trim() || turn.isPending}>
+        <button
+          type="submit"
+          className="primary"
+          data-testid="playground-send"
+          disabled={!agentId || !draft.trim() || turn.isPending}
+        >
           Send
         </button>
       </form>
