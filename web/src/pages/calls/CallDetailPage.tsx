@@ -5,7 +5,6 @@ import { api, unwrap } from "../../api/client";
 import { useAllAgents } from "../../api/hooks";
 import type { Call } from "../../api/types";
 import { ErrorMessage, Loading, PageHeader } from "../../components/Status";
-import type { EventSocketFactory } from "../../live/eventSocket";
 import { useLiveCall } from "../../live/useLiveCall";
 import { CallFacts } from "./CallFacts";
 import { CallTranscript } from "./CallTranscript";
@@ -17,7 +16,7 @@ import { RecordingPlayer } from "./RecordingPlayer";
 import "./calls.css";
 
 /** /calls/:callId: one call's record, and while it is in progress, the call as it happens. */
-export function CallDetailPage({ createSocket }: { createSocket?: EventSocketFactory } = {}) {
+export function CallDetailPage() {
   const { callId = "" } = useParams();
   const call = useQuery({
     queryKey: ["calls", "one", callId],
@@ -44,7 +43,7 @@ export function CallDetailPage({ createSocket }: { createSocket?: EventSocketFac
       ) : !call.data ? (
         <Loading what="the call" />
       ) : (
-        <CallRecord call={call.data} agentName={agentName} refetch={() => void call.refetch()} createSocket={createSocket} />
+        <CallRecord call={call.data} agentName={agentName} refetch={() => void call.refetch()} />
       )}
     </section>
   );
@@ -54,13 +53,12 @@ interface CallRecordProps {
   call: Call;
   agentName: string | undefined;
   refetch: () => void;
-  createSocket?: EventSocketFactory;
 }
 
-function CallRecord({ call, agentName, refetch, createSocket }: CallRecordProps) {
+function CallRecord({ call, agentName, refetch }: CallRecordProps) {
   const inProgress = call.status === "in_progress";
   const onEnded = useCallback(() => refetch(), [refetch]);
-  const live = useLiveCall(call.id, inProgress, onEnded, { createSocket });
+  const live = useLiveCall(call.id, inProgress, onEnded);
   // The call may have ended between reading the record and opening its socket: the snapshot says so.
   const snapshotStatus = live.state.snapshot?.status;
   useEffect(() => {

@@ -8,7 +8,6 @@ import { Pager } from "../../components/forms/Pager";
 import { useCursorPager } from "../../components/forms/useCursorPager";
 import { Empty, ErrorMessage, Loading, PageHeader } from "../../components/Status";
 import { LiveIndicator } from "../../live/LiveIndicator";
-import type { EventSocketFactory } from "../../live/eventSocket";
 import { useEventSocket } from "../../live/useEventSocket";
 import { CallFiltersForm } from "./CallFiltersForm";
 import { CallsTable } from "./CallsTable";
@@ -21,7 +20,7 @@ export const CALLS_PAGE_SIZE = 25;
 export const LIVE_REFETCH_DELAY_MS = 400;
 
 /** /calls: the call history, filtered by the URL's query, refreshed live as calls start and end. */
-export function CallsPage({ createSocket }: { createSocket?: EventSocketFactory } = {}) {
+export function CallsPage() {
   const [searchParams, setSearchParams] = useSearchParams();
   const filters = useMemo(() => filtersFromQuery(searchParams), [searchParams]);
   const filterKey = filtersToQuery(filters).toString();
@@ -37,7 +36,7 @@ export function CallsPage({ createSocket }: { createSocket?: EventSocketFactory 
     },
     [refetchCalls],
   );
-  const liveStatus = useEventSocket("/ws/events", onEvent, { reconnect: true, createSocket });
+  const liveStatus = useEventSocket("/ws/events", onEvent, { reconnect: true });
 
   const agentNames = useMemo(
     () => new Map((agents.data ?? []).map((agent) => [agent.id, agent.name] as const)),

@@ -1,0 +1,39 @@
+import { Bar, BarChart, CartesianGrid, Cell, Tooltip, XAxis, YAxis } from "recharts";
+import type { AnalyticsSentiment } from "./api-additions";
+import { ChartBox } from "./ChartBox";
+
+const KINDS = [
+  { key: "positive", color: "#137333" },
+  { key: "neutral", color: "#5f6b7a" },
+  { key: "negative", color: "#b42318" },
+  { key: "unknown", color: "#c4cad3" },
+] as const;
+
+/** How the calls felt. voxd does not judge sentiment itself yet, so "unknown" is often everything: say so. */
+export function SentimentChart({ sentiment }: { sentiment: AnalyticsSentiment }) {
+  const total = KINDS.reduce((sum, kind) => sum + sentiment[kind.key], 0);
+  const known = total - sentiment.unknown;
+  const data = KINDS.map((kind) => ({ sentiment: kind.key, calls: sentiment[kind.key], color: kind.color }));
+  return (
+    <div data-testid="sentiment">
+      {known === 0 && (
+        <p className="muted" data-testid="sentiment-unknown">
+          No call has a sentiment: all {total} are unknown. voxd records one only when an import provides it.
+        </p>
+      )}
+      <ChartBox label="Calls by sentiment" height={180}>
+        <BarChart data={data} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+          <XAxis type="number" allowDecimals={false} />
+          <YAxis type="category" dataKey="sentiment" width={70} />
+          <Tooltip />
+          <Bar dataKey="calls" isAnimationActive={false}>
+            {data.map((entry) => (
+              <Cell key={entry.sentiment} fill={entry.color} />
+            ))}
+          </Bar>
+        </BarChart>
+      </ChartBox>
+    </div>
+  );
+}
