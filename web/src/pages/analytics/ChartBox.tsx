@@ -1,10 +1,7 @@
 import type { ReactElement } from "react";
 import { ResponsiveContainer } from "recharts";
 
-/**
- * A chart with a fixed height and the panel's width. The initial size lets it draw before (or without, as in
- * tests) a first ResizeObserver measure.
- */
+/** A chart with a fixed height and the panel's width (measured by ResizeObserver; the initial size until then). */
 export function ChartBox({ label, height = 240, children }: { label: string; height?: number; children: ReactElement }) {
   return (
     <figure className="chart-box" aria-label={label} style={{ height }}>
