@@ -47,6 +47,7 @@ export function AnalyticsPage() {
         </div>
         <fieldset className="analytics-window">
           <legend>Window</legend>
+          <div className="analytics-window-buttons">
           {WINDOWS.map((option) => (
             <button
               key={option}
@@ -58,6 +59,7 @@ export function AnalyticsPage() {
               {option} days
             </button>
           ))}
+          </div>
         </fieldset>
       </form>
       {agents.error && <ErrorMessage error={agents.error} title="Cannot list the agents" />}

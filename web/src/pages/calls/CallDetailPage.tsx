@@ -71,35 +71,45 @@ function CallRecord({ call, agentName, refetch }: CallRecordProps) {
     <>
       <CallFacts call={call} agentName={agentName} />
       {inProgress && <LiveCallPanel callId={call.id} state={live.state} status={live.status} onEnded={refetch} />}
-
-      <div className="call-columns">
-        <div>
-          <h2>Transcript</h2>
-          <CallTranscript transcript={call.transcript} />
-          {call.recording_url && (
-            <>
-              <h2>Recording</h2>
-              <RecordingPlayer url={call.recording_url} />
-            </>
-          )}
-        </div>
-        <div>
-          <h2>Latency</h2>
-          <LatencyBreakdown latency={call.latency} />
-          <h2>Flow path</h2>
-          {flowPath.length > 0 ? <FlowPath path={flowPath} /> : <p className="muted">This call did not run a call flow.</p>}
-          <h2>Collected variables</h2>
-          <CollectedVariables variables={(call.collected_variables ?? {}) as Record<string, unknown>} />
-          {switches.length > 0 && (
-            <>
-              <h2>Provider switches</h2>
-              <ProviderSwitches switches={switches} />
-            </>
-          )}
+      {inProgress ? (
+        <>
+          <p className="muted">
+            The record's transcript, latency figures and flow path are stored when the call ends; until then the
+            live view above shows them as they happen.
+          </p>
           <h2>Metadata</h2>
           <Metadata metadata={call.metadata as Record<string, unknown>} />
+        </>
+      ) : (
+        <div className="call-columns">
+          <div>
+            <h2>Transcript</h2>
+            <CallTranscript transcript={call.transcript} />
+            {call.recording_url && (
+              <>
+                <h2>Recording</h2>
+                <RecordingPlayer url={call.recording_url} />
+              </>
+            )}
+          </div>
+          <div>
+            <h2>Latency</h2>
+            <LatencyBreakdown latency={call.latency} />
+            <h2>Flow path</h2>
+            {flowPath.length > 0 ? <FlowPath path={flowPath} /> : <p className="muted">This call did not run a call flow.</p>}
+            <h2>Collected variables</h2>
+            <CollectedVariables variables={(call.collected_variables ?? {}) as Record<string, unknown>} />
+            {switches.length > 0 && (
+              <>
+                <h2>Provider switches</h2>
+                <ProviderSwitches switches={switches} />
+              </>
+            )}
+            <h2>Metadata</h2>
+            <Metadata metadata={call.metadata as Record<string, unknown>} />
+          </div>
         </div>
-      </div>
+      )}
     </>
   );
 }

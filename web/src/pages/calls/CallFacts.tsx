@@ -39,7 +39,7 @@ export function CallFacts({ call, agentName }: { call: Call; agentName: string |
       </div>
       <div>
         <dt>Duration</dt>
-        <dd>{formatDuration(call.duration)}</dd>
+        <dd>{call.status === "in_progress" ? "ongoing" : formatDuration(call.duration)}</dd>
       </div>
       <div>
         <dt>Sentiment</dt>
