@@ -6,6 +6,7 @@
 #include "input_processor.hpp"
 #include "llm_processor.hpp"
 #include "output_processor.hpp"
+#include "recording_transport.hpp"
 #include "stt_processor.hpp"
 #include "tts_processor.hpp"
 #include "voice_detector.hpp"
@@ -49,6 +50,8 @@ public:
           pipeline_(strand_) {
         call_.setup = std::move(setup);
         call_.transport = std::move(transport);
+        if (call_.setup.recorder)  // sees the agent's audio exactly as the transport gets it
+            call_.transport = std::make_shared<detail::RecordingTransport>(call_.transport, call_.setup.recorder);
         call_.now_ns = [] { return static_cast<std::int64_t>(HostServices::monotonic_ns()); };
         call_.start_ns = call_.now_ns();
         call_.last_activity_ns = call_.start_ns;

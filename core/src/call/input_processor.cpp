@@ -34,6 +34,7 @@ void InputProcessor::process(pipeline::Frame frame) {
 
 void InputProcessor::handle_audio(pipeline::Frame frame) {
     const audio::AudioView view = frame.audio->view();
+    if (call_.setup.recorder) call_.setup.recorder->caller_audio(view);
     float probability = detector_(view);
     std::uint32_t ms = duration_ms(view);
     bool was_in_speech = turns_.in_speech();

@@ -1,9 +1,11 @@
 #include "api/call_routes.hpp"
 
+#include "api/path_ids.hpp"
 #include "api/query.hpp"
 #include "api/request_body.hpp"
+#include "calls/call_recording.hpp"
+#include "calls/recording_download.hpp"
 #include "http/http_exchange.hpp"
-#include "api/path_ids.hpp"
 #include "http/problem_error.hpp"
 
 #include <vox/core/ids.hpp>
@@ -47,7 +49,7 @@ std::string normalised_time(const json& input, const char* field, const std::str
 
 }  // namespace
 
-void add_call_routes(ApiRoutes& routes, ApiContext& context) {
+void add_call_routes(ApiRoutes& routes, ApiContext& context, std::filesystem::path recordings_dir) {
     const std::vector<std::string> tags{"Calls"};
 
     auto list_parameters = paging_parameters();
@@ -90,6 +92,43 @@ void add_call_routes(ApiRoutes& routes, ApiContext& context) {
         auto call = context.store.calls->get(id);
         if (!call) throw not_found("call", id);
         exchange.send_json(200, *call);
+    });
+
+    ApiOperation recording{
+        "get",
+        "/api/calls/{call_id}/recording",
+        "getCallRecording",
+        "Download a call's recording",
+        "A stereo PCM16 WAV at the call's sample rate (left: the caller, right: the agent), when the call was "
+        "recorded (its recording_url is set). Range requests are answered with 206 (one range).",
+        tags,
+        {path_parameter("call_id", "The call's id (call_...).")},
+        std::nullopt,
+        {{200,
+          ApiResponse{"The recording", std::nullopt, {{"type", "string"}, {"format", "binary"}}, false, "audio/wav"}},
+         {206, ApiResponse{"A byte range of the recording (Range)",
+                           std::nullopt,
+                           {{"type", "string"}, {"format", "binary"}},
+                           false,
+                           "audio/wav"}},
+         {404, problem_response("No such call (call_not_found), or it has no recording (recording_not_found)")},
+         {416, problem_response("The Range starts beyond the end (range_not_satisfiable)")}}};
+    routes.add(recording, [&context, recordings_dir](HttpExchange& exchange) {
+        std::string id = exchange.param("call_id");
+        auto call = is_id_of("call", id) ? context.store.calls->get(id) : std::nullopt;
+        if (!call)
+            throw ProblemError(Problem{404, "call_not_found", "Not found",
+                                       "call '" + id.substr(0, 80) + "' does not exist", json::object()});
+        auto no_recording = [&id] {
+            return ProblemError(Problem{404, "recording_not_found", "Not found",
+                                        "call " + id +
+                                            " has no recording (it is live, was not recorded, or its "
+                                            "file was removed)",
+                                        json::object()});
+        };
+        // Named by the record only once the file is complete; a live call's file is still being written.
+        if (!call->value("recording_url", json(nullptr)).is_string()) throw no_recording();
+        if (!send_recording_file(exchange, recording_path(recordings_dir, id))) throw no_recording();
     });
 
     ApiOperation create{"post", "/api/calls", "logCall", "Log a call",

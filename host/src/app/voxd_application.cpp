@@ -256,7 +256,7 @@ int VoxdApplication::serve(const ConfigSources& sources, const LayeredConfig& co
     add_system_routes(routes, metrics, started);
     add_plugin_routes(routes, providers, reloader);
     add_agent_routes(routes, api);
-    add_call_routes(routes, api);
+    add_call_routes(routes, api, settings.calls.recordings_dir);
     add_live_call_routes(routes, api, calls);
     add_event_socket_route(routes, api, calls);
     add_agent_test_routes(routes, api, agent_turns);

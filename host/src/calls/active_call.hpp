@@ -5,6 +5,7 @@
 #pragma once
 
 #include "calls/call_providers.hpp"
+#include "calls/call_recording.hpp"
 #include "calls/deadline_timer.hpp"
 #include "calls/transport_call.hpp"
 #include "providers/provider_catalog.hpp"
@@ -45,6 +46,7 @@ struct ActiveCall {
     DeadlineTimer::Id expiry = 0;
     std::shared_ptr<TransportCall> transport;
     std::shared_ptr<call::CallSession> session;
+    std::shared_ptr<CallRecording> recording;  // from the session's opening, when calls are recorded
     // An end asked for while the session was being opened.
     std::optional<std::string> pending_end;
     bool finished = false;  // concluded: the record is stored

@@ -380,6 +380,11 @@ void CallManager::open_session(const std::shared_ptr<ActiveCall>& call) {
     setup.flow = call->flow;
     setup.flow_node_types = call->providers.flow_node_types;
     setup.http_tool_runner = call->providers.http_tool_runner;
+    if (options_.calls.recording) {
+        call->recording =
+            std::make_shared<CallRecording>(options_.calls.recordings_dir, call->call_id, call->sample_rate);
+        setup.recorder = call->recording;
+    }
     std::weak_ptr<ActiveCall> weak = call;
     auto observer = std::make_shared<ManagerObserver>(
         weak, call->generation, [this](const auto& c, const json& event) { on_session_event(c, event); },
@@ -437,7 +442,10 @@ void CallManager::on_session_ended(const std::shared_ptr<ActiveCall>& call, cons
         call->state = ActiveCall::State::ending;
         t_ms = ms_since(call->started_at);
     }
+    // The file is complete (header sizes written) before the record names it.
+    bool recorded = call->recording && call->recording->finish();
     json record = completed_record(call->record, result, time::now_iso8601());
+    if (recorded) record["recording_url"] = recording_url(call->call_id);
     std::optional<double> mean_e2e;
     if (result.turns > 0 && result.mean_e2e_latency_ms > 0) mean_e2e = result.mean_e2e_latency_ms;
     auto duration_ms = static_cast<std::int64_t>(std::llround(std::max(0.0, result.duration_seconds) * 1000.0));

@@ -168,6 +168,10 @@ VoxdSettings read_settings(const LayeredConfig& config) {
     settings.calls.token_ttl = std::chrono::milliseconds(reader.integer("calls.token_ttl_ms", 100, 3'600'000));
     settings.calls.max_concurrent_calls =
         static_cast<std::size_t>(reader.integer("calls.max_concurrent_calls", 1, 100'000));
+    settings.calls.recording = reader.boolean("calls.recording");
+    std::string recordings_dir = trim(reader.text("calls.recordings_dir"));
+    settings.calls.recordings_dir =
+        recordings_dir.empty() ? settings.data_dir / "recordings" : std::filesystem::path(recordings_dir);
 
     settings.plugin.path = reader.text("plugin.path");
     settings.plugin.builtin = reader.boolean("plugin.builtin");

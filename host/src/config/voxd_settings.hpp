@@ -53,6 +53,8 @@ struct CallSettings {
     std::string vad_provider = "speexdsp";  // empty: the built-in energy detector
     std::chrono::milliseconds token_ttl{30'000};
     std::size_t max_concurrent_calls = 100;
+    bool recording = true;  // a stereo WAV of each call (calls.recording)
+    std::filesystem::path recordings_dir;  // calls.recordings_dir; empty in the file: <data.dir>/recordings
 };
 
 struct VoxdSettings {

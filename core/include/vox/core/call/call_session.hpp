@@ -15,6 +15,7 @@
 #pragma once
 
 #include <vox/core/audio/pcm.hpp>
+#include <vox/core/call/call_recorder.hpp>
 #include <vox/core/call/call_runtime.hpp>
 #include <vox/core/plugin_registry.hpp>
 
@@ -100,6 +101,9 @@ struct CallSetup {
     // A caller answer the flow expects in full (all the digits of a phone
     // number) is waited for this long after a pause before it is taken as it is.
     std::uint32_t answer_wait_ms = 3000;
+    // Fed the caller's audio as received and the agent's as sent, on the
+    // call's strand; null: the call is not recorded.
+    std::shared_ptr<CallRecorder> recorder;
 };
 
 // What a finished call leaves for its record (docs/protocol.md sections 5, 6).
