@@ -35,7 +35,11 @@ export function AgentBreakdown({ agents }: { agents: AgentAnalytics[] }) {
           {agents.map((agent) => (
             <tr key={agent.agent_id} data-testid="agent-analytics-row" data-agent-id={agent.agent_id}>
               <th scope="row">
-                {agent.agent_name ? <Link to={`/agents/${encodeURIComponent(agent.agent_id)}`}>{agent.agent_name}</Link> : nameOf(agent)}
+                {agent.agent_name ? (
+                  <Link to={`/agents/${encodeURIComponent(agent.agent_id)}`}>{agent.agent_name}</Link>
+                ) : (
+                  nameOf(agent)
+                )}
               </th>
               <td>{agent.calls}</td>
               <td>{percent(agent.success_rate)}</td>

@@ -6,7 +6,15 @@ import { AgentBreakdown } from "./AgentBreakdown";
 import { CallsPerDayChart, LatencyPerDayChart } from "./DayCharts";
 import { SentimentChart } from "./SentimentChart";
 import { fetchAnalytics, type Analytics } from "./api-additions";
-import { WINDOWS, analyticsQuery, milliseconds, percent, seconds, windowFromQuery, type WindowDays } from "./analyticsWindow";
+import {
+  WINDOWS,
+  analyticsQuery,
+  milliseconds,
+  percent,
+  seconds,
+  windowFromQuery,
+  type WindowDays,
+} from "./analyticsWindow";
 import "./analytics.css";
 
 /** /analytics: how the calls went over the last 7, 30 or 90 days, overall or for one agent. */
@@ -33,7 +41,11 @@ export function AnalyticsPage() {
   return (
     <section className="page analytics-page">
       <PageHeader title="Analytics" />
-      <form className="analytics-controls card" aria-label="Analytics window" onSubmit={(event) => event.preventDefault()}>
+      <form
+        className="analytics-controls card"
+        aria-label="Analytics window"
+        onSubmit={(event) => event.preventDefault()}
+      >
         <div>
           <label htmlFor="analytics-agent">Agent</label>
           <select id="analytics-agent" value={agentId} onChange={(event) => choose({ agentId: event.target.value })}>
@@ -93,10 +105,30 @@ function AnalyticsReport({ analytics, oneAgent }: { analytics: Analytics; oneAge
     <div className="analytics-report" data-testid="analytics-report">
       <p className="muted">{window}</p>
       <dl className="analytics-tiles">
-        <Tile label="Calls" value={String(overall.calls)} testId="tile-calls" detail={`${overall.completed} completed, ${overall.failed} failed, ${overall.in_progress} in progress`} />
-        <Tile label="Success rate" value={percent(overall.success_rate)} testId="tile-success" detail="completed / ended" />
-        <Tile label="Avg latency" value={milliseconds(overall.latency_ms.avg)} testId="tile-latency-avg" detail="end to end, p50 per call" />
-        <Tile label="p95 latency" value={milliseconds(overall.latency_ms.p95)} testId="tile-latency-p95" detail="of the calls' p95" />
+        <Tile
+          label="Calls"
+          value={String(overall.calls)}
+          testId="tile-calls"
+          detail={`${overall.completed} completed, ${overall.failed} failed, ${overall.in_progress} in progress`}
+        />
+        <Tile
+          label="Success rate"
+          value={percent(overall.success_rate)}
+          testId="tile-success"
+          detail="completed / ended"
+        />
+        <Tile
+          label="Avg latency"
+          value={milliseconds(overall.latency_ms.avg)}
+          testId="tile-latency-avg"
+          detail="end to end, p50 per call"
+        />
+        <Tile
+          label="p95 latency"
+          value={milliseconds(overall.latency_ms.p95)}
+          testId="tile-latency-p95"
+          detail="of the calls' p95"
+        />
         <Tile label="Avg duration" value={seconds(overall.avg_duration_s)} testId="tile-duration" />
       </dl>
       <div className="analytics-grid">

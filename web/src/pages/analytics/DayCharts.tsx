@@ -39,8 +39,9 @@ export function LatencyPerDayChart({ days }: { days: AnalyticsDay[] }) {
         <YAxis unit=" ms" width={70} />
         <Tooltip formatter={(value) => (value === null ? "–" : `${Math.round(Number(value))} ms`)} />
         <Legend />
-        <Line type="monotone" dataKey="average" stroke="#2f5bd3" dot={false} connectNulls={false} isAnimationActive={false} />
-        <Line type="monotone" dataKey="p95" stroke="#a15c00" dot={false} connectNulls={false} isAnimationActive={false} />
+        {/* Dots, so a day between two empty days still shows. */}
+        <Line dataKey="average" stroke="#2f5bd3" dot={{ r: 2 }} connectNulls={false} isAnimationActive={false} />
+        <Line dataKey="p95" stroke="#a15c00" dot={{ r: 2 }} connectNulls={false} isAnimationActive={false} />
       </LineChart>
     </ChartBox>
   );

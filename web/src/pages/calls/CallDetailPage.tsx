@@ -1,4 +1,4 @@
-import { useCallback, useEffect } from "react";
+import { useCallback, useEffect, useRef } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
@@ -61,8 +61,11 @@ function CallRecord({ call, agentName, refetch }: CallRecordProps) {
   const live = useLiveCall(call.id, inProgress, onEnded);
   // The call may have ended between reading the record and opening its socket: the snapshot says so.
   const snapshotStatus = live.state.snapshot?.status;
+  const refetchedForSnapshot = useRef(false);
   useEffect(() => {
-    if (inProgress && snapshotStatus && snapshotStatus !== "in_progress") refetch();
+    if (!inProgress || !snapshotStatus || snapshotStatus === "in_progress" || refetchedForSnapshot.current) return;
+    refetchedForSnapshot.current = true;
+    refetch();
   }, [inProgress, snapshotStatus, refetch]);
 
   const flowPath = call.flow_path ?? [];
@@ -96,7 +99,11 @@ function CallRecord({ call, agentName, refetch }: CallRecordProps) {
             <h2>Latency</h2>
             <LatencyBreakdown latency={call.latency} />
             <h2>Flow path</h2>
-            {flowPath.length > 0 ? <FlowPath path={flowPath} /> : <p className="muted">This call did not run a call flow.</p>}
+            {flowPath.length > 0 ? (
+              <FlowPath path={flowPath} />
+            ) : (
+              <p className="muted">This call did not run a call flow.</p>
+            )}
             <h2>Collected variables</h2>
             <CollectedVariables variables={(call.collected_variables ?? {}) as Record<string, unknown>} />
             {switches.length > 0 && (

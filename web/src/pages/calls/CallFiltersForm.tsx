@@ -60,7 +60,12 @@ export function CallFiltersForm({ filters, agents, onChange }: CallFiltersFormPr
       </div>
       <div>
         <label htmlFor="filter-from">Started from</label>
-        <input id="filter-from" type="date" value={filters.from} onChange={(event) => set("from", event.target.value)} />
+        <input
+          id="filter-from"
+          type="date"
+          value={filters.from}
+          onChange={(event) => set("from", event.target.value)}
+        />
       </div>
       <div>
         <label htmlFor="filter-to">Started until</label>

@@ -12,7 +12,12 @@ export function CallTranscript({ transcript }: { transcript: Call["transcript"] 
   return (
     <ol className="call-transcript" data-testid="call-transcript">
       {transcript.map((line, i) => (
-        <li key={i} className={`call-line call-line-${line.speaker}`} data-testid="transcript-line" data-speaker={line.speaker}>
+        <li
+          key={i}
+          className={`call-line call-line-${line.speaker}`}
+          data-testid="transcript-line"
+          data-speaker={line.speaker}
+        >
           <span className="call-line-speaker">{line.speaker === "agent" ? "Agent" : "Caller"}</span>
           <time className="call-line-time muted">{secondsAt(line.start)}</time>
           <span className="call-line-text">{line.text}</span>

@@ -11,7 +11,14 @@ import { LiveIndicator } from "../../live/LiveIndicator";
 import { useEventSocket } from "../../live/useEventSocket";
 import { CallFiltersForm } from "./CallFiltersForm";
 import { CallsTable } from "./CallsTable";
-import { filtersFromQuery, filtersProblem, filtersToApiQuery, filtersToQuery, hasFilters, type CallFilters } from "./callFilters";
+import {
+  filtersFromQuery,
+  filtersProblem,
+  filtersToApiQuery,
+  filtersToQuery,
+  hasFilters,
+  type CallFilters,
+} from "./callFilters";
 import { useDebouncedCallback } from "./useDebouncedCallback";
 import "./calls.css";
 

@@ -37,7 +37,11 @@ export function CallsTable({ calls, agentNames }: CallsTableProps) {
             }}
           >
             <td>
-              <Link to={`/calls/${encodeURIComponent(call.id)}`} data-testid="call-link" aria-label={`Call ${call.id}, started ${formatDateTime(call.started_at)}`}>
+              <Link
+                to={`/calls/${encodeURIComponent(call.id)}`}
+                data-testid="call-link"
+                aria-label={`Call ${call.id}, started ${formatDateTime(call.started_at)}`}
+              >
                 {formatDateTime(call.started_at)}
               </Link>
             </td>
@@ -46,7 +50,9 @@ export function CallsTable({ calls, agentNames }: CallsTableProps) {
             <td>
               <StatusBadge status={call.status} />
             </td>
-            <td>{call.status === "in_progress" ? <span className="muted">ongoing</span> : formatDuration(call.duration)}</td>
+            <td>
+              {call.status === "in_progress" ? <span className="muted">ongoing</span> : formatDuration(call.duration)}
+            </td>
             <td>{call.disconnection_reason ? <code>{call.disconnection_reason}</code> : "–"}</td>
             <td>{formatMs(call.latency?.e2e?.p50)}</td>
           </tr>

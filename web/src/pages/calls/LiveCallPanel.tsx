@@ -27,15 +27,16 @@ export function LiveCallPanel({ callId, state, status, onEnded }: LiveCallPanelP
         <h2>Live call</h2>
         <LiveIndicator status={status} title="Events of this call as they happen" />
         <div className="live-call-talking">
-          <span className={`talking${state.userTalking ? " on" : ""}`} data-testid="caller-talking" data-active={state.userTalking}>
-            Caller {state.userTalking ? <strong>talking</strong> : <span className="muted">quiet</span>}
-          </span>
-          <span className={`talking${state.agentTalking ? " on" : ""}`} data-testid="agent-talking" data-active={state.agentTalking}>
-            Agent {state.agentTalking ? <strong>talking</strong> : <span className="muted">quiet</span>}
-          </span>
+          <Talking who="Caller" testId="caller-talking" active={state.userTalking} />
+          <Talking who="Agent" testId="agent-talking" active={state.agentTalking} />
         </div>
         {state.endedReason === null && (
-          <ConfirmButton question="End this call for the caller now?" confirmLabel="Yes, end the call" onConfirm={() => endCall.mutate()} busy={endCall.isPending}>
+          <ConfirmButton
+            question="End this call for the caller now?"
+            confirmLabel="Yes, end the call"
+            onConfirm={() => endCall.mutate()}
+            busy={endCall.isPending}
+          >
             End call
           </ConfirmButton>
         )}
@@ -131,5 +132,13 @@ export function LiveCallPanel({ callId, state, status, onEnded }: LiveCallPanelP
         </>
       )}
     </section>
+  );
+}
+
+function Talking({ who, testId, active }: { who: string; testId: string; active: boolean }) {
+  return (
+    <span className={`talking${active ? " on" : ""}`} data-testid={testId} data-active={active}>
+      {who} {active ? <strong>talking</strong> : <span className="muted">quiet</span>}
+    </span>
   );
 }

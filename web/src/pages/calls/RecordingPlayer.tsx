@@ -77,7 +77,8 @@ function Waveform({ blob }: { blob: Blob }) {
           {formatOffsetMs(position.at * 1000)} / {formatOffsetMs(position.duration * 1000)}
         </span>
         <span className="recording-legend">
-          <span className="legend-caller">■ caller (left)</span> <span className="legend-agent">■ agent (right)</span>
+          <span className="legend-caller">■ caller (left)</span>{" "}
+          <span className="legend-agent">■ agent (right)</span>
         </span>
       </div>
       {failure && <p className="error">Cannot play the recording: {failure}</p>}
