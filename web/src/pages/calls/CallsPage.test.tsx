@@ -8,7 +8,15 @@ import { CALLS_PAGE_SIZE, CallsPage, LIVE_REFETCH_DELAY_MS } from "./CallsPage";
 import { AGENTS, makeCall } from "./testFixtures";
 
 const PAGE_1 = [
-  makeCall({ id: "call_live", status: "in_progress", direction: "web", duration: undefined, ended_at: null, disconnection_reason: null, latency: {} }),
+  makeCall({
+    id: "call_live",
+    status: "in_progress",
+    direction: "web",
+    duration: undefined,
+    ended_at: null,
+    disconnection_reason: null,
+    latency: {},
+  }),
   makeCall({ id: "call_done" }),
 ];
 const PAGE_2 = [makeCall({ id: "call_old", agent_id: "agent_demo", disconnection_reason: "no_connection", status: "failed" })];
@@ -46,6 +54,22 @@ describe("CallsPage", () => {
     expect(within(rows[1]).getByText("2 m 05 s")).toBeInTheDocument();
     expect(within(rows[1]).getByTestId("call-link")).toHaveAttribute("href", "/calls/call_done");
     expect(requestsTo("GET", "/api/calls")[0].query.get("limit")).toBe(String(CALLS_PAGE_SIZE));
+  });
+
+  it("opens a call from anywhere on its row, and from its link by keyboard", async () => {
+    serveCalls();
+    const user = userEvent.setup();
+    const { unmount } = renderCalls();
+    const rows = await screen.findAllByTestId("call-row");
+    await user.click(within(rows[1]).getByText("Front desk"));
+    expect(screen.getByTestId("location")).toHaveTextContent("/calls/call_done");
+    unmount();
+
+    renderCalls();
+    const link = within((await screen.findAllByTestId("call-row"))[0]).getByTestId("call-link");
+    link.focus();
+    await user.keyboard("{Enter}");
+    expect(screen.getByTestId("location")).toHaveTextContent("/calls/call_live");
   });
 
   it("puts the filters into the URL and the request, and reads them back from a linked URL", async () => {
