@@ -22,6 +22,7 @@ const std::set<std::pair<std::string, std::string>> kExercised = {
     {"post", "/api/test/create-room"},
     {"post", "/api/test/agent/{agent_id}"},
     {"get", "/ws/calls/{call_id}"},
+    {"get", "/ws/events"},
 
     {"get", "/api/agents"},
     {"post", "/api/agents"},
@@ -33,6 +34,8 @@ const std::set<std::pair<std::string, std::string>> kExercised = {
     {"get", "/api/calls"},
     {"post", "/api/calls"},
     {"get", "/api/calls/{call_id}"},
+    {"get", "/api/analytics"},
+    {"post", "/api/test/tts"},
     {"get", "/api/phone-numbers"},
     {"post", "/api/phone-numbers"},
     {"get", "/api/phone-numbers/{phone_number_id}"},
@@ -50,7 +53,7 @@ const std::set<std::pair<std::string, std::string>> kExercised = {
 
 const std::set<std::pair<std::string, std::string>> kLiveCallOperations = {
     {"post", "/api/calls/start"}, {"post", "/api/calls/end"}, {"post", "/api/test/create-room"},
-    {"post", "/api/test/agent/{agent_id}"}, {"get", "/ws/calls/{call_id}"}};
+    {"post", "/api/test/agent/{agent_id}"}, {"get", "/ws/calls/{call_id}"}, {"get", "/ws/events"}};
 
 const std::set<std::string> kHttpMethods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
 
@@ -121,6 +124,7 @@ protected:
         if (path == "/api/phone-numbers/{phone_number_id}") return {{"nickname", "toured"}, {"assigned_agent_id", agent_id}};
         if (path == "/api/calls") return {{"agent_id", agent_id}, {"direction", "web"}, {"status", "completed"}};
         if (path == "/api/keys") return {{"name", "tour key"}, {"role", "read_only"}};
+        if (path == "/api/test/tts") return {{"agent_id", agent_id}, {"text", "Tour."}};
         ADD_FAILURE() << "no sample body for " << method << " " << path << ": add one to the test";
         return Json::object();
     }

@@ -101,7 +101,7 @@ TEST(VoxdProcess, ServesProbesMetricsAndPluginsThenStopsOnSigterm) {
           "vox_http_requests_total{method=\"GET\",status=\"200\"}", "vox_http_request_duration_seconds_bucket{"})
         EXPECT_TRUE(contains(metrics.body, series)) << series << " missing from\n" << metrics.body;
 
-    expect_problem(http_request(port, "GET", "/no/such/thing"), 404, "not_found");
+    expect_problem(http_request(port, "GET", "/api/no/such/thing"), 404, "not_found");
     auto wrong_method = http_request(port, "POST", "/healthz");
     expect_problem(wrong_method, 405, "method_not_allowed");
     EXPECT_EQ(wrong_method.header("allow"), "GET, HEAD");

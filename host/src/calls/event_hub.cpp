@@ -36,18 +36,27 @@ void EventHub::subscribe(const std::string& call_id, std::shared_ptr<EventWatche
     by_call_[call_id].push_back(std::move(watcher));
 }
 
+void EventHub::subscribe_all(std::shared_ptr<EventWatcher> watcher) {
+    std::lock_guard lock(mutex_);
+    every_call_.push_back(std::move(watcher));
+}
+
 void EventHub::publish(const std::string& call_id, const nlohmann::json& event) {
     std::vector<std::shared_ptr<EventWatcher>> watchers;
     {
         std::lock_guard lock(mutex_);
-        auto it = by_call_.find(call_id);
-        if (it == by_call_.end()) return;
         // Forget the ones the reader has given up on.
-        auto& list = it->second;
-        list.erase(std::remove_if(list.begin(), list.end(),
-                                  [](const auto& w) { return w->state() == EventWatcher::State::done; }),
-                   list.end());
-        watchers = list;
+        auto prune = [](std::vector<std::shared_ptr<EventWatcher>>& list) {
+            list.erase(std::remove_if(list.begin(), list.end(),
+                                      [](const auto& w) { return w->state() == EventWatcher::State::done; }),
+                       list.end());
+        };
+        if (auto it = by_call_.find(call_id); it != by_call_.end()) {
+            prune(it->second);
+            watchers = it->second;
+        }
+        prune(every_call_);
+        watchers.insert(watchers.end(), every_call_.begin(), every_call_.end());
     }
     if (watchers.empty()) return;
     std::string text = event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -72,6 +81,7 @@ void EventHub::stop() {
         if (stopping_ && !reader_.joinable()) return;
         stopping_ = true;
         by_call_.clear();
+        every_call_.clear();
         wake_.notify_one();
     }
     if (reader_.joinable()) reader_.join();

@@ -37,7 +37,10 @@ public:
     std::shared_ptr<EventWatcher> adopt(std::unique_ptr<Poco::Net::WebSocket> socket);
     // `watcher` receives the events of `call_id` from now on.
     void subscribe(const std::string& call_id, std::shared_ptr<EventWatcher> watcher);
-    // Sends `event` to every watcher of its call.
+    // `watcher` receives the events of every call from now on (/ws/events);
+    // call ends do not close it.
+    void subscribe_all(std::shared_ptr<EventWatcher> watcher);
+    // Sends `event` to every watcher of its call and to every hub-wide watcher.
     void publish(const std::string& call_id, const nlohmann::json& event);
     // The call is over: each of its watchers closes with 1000 after what it was sent.
     void end_call(const std::string& call_id);
@@ -54,6 +57,7 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::map<std::string, std::vector<std::shared_ptr<EventWatcher>>> by_call_;
+    std::vector<std::shared_ptr<EventWatcher>> every_call_;
     std::vector<std::shared_ptr<EventWatcher>> incoming_;  // adopted, not yet polled
     std::size_t open_ = 0;
     bool stopping_ = false;

@@ -43,7 +43,7 @@ void EventWatcher::begin(const std::string& snapshot, bool then_close) {
     std::lock_guard lock(mutex_);
     if (state_ != State::buffering) return;
     state_ = State::live;
-    send_locked(snapshot, Poco::Net::WebSocket::FRAME_TEXT);
+    if (!snapshot.empty()) send_locked(snapshot, Poco::Net::WebSocket::FRAME_TEXT);  // /ws/events has none
     if (then_close) {
         queued_.clear();
     } else {

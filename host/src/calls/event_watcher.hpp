@@ -39,7 +39,7 @@ public:
     // --- writers (any thread) ---
     // An event (JSON text) of the call; queued while buffering.
     void deliver(const std::string& text);
-    // Sends the snapshot, then what was queued; closes afterwards when
+    // Sends the snapshot (none when empty), then what was queued; closes afterwards when
     // `then_close` (an ended call) or when finish() came first.
     void begin(const std::string& snapshot, bool then_close);
     // The call ended: close with 1000 once the snapshot and queued events are out.

@@ -142,6 +142,7 @@ VoxdSettings read_settings(const LayeredConfig& config) {
     settings.http.timeout = reader.milliseconds("http.timeout_ms", kHour);
     settings.drain_timeout = reader.milliseconds("http.drain_timeout_ms", kHour);
     settings.max_body_bytes = static_cast<std::size_t>(reader.integer("http.max_body_bytes", 1024, 1LL << 30));
+    settings.web_root = trim(reader.text("http.web_root"));
 
     settings.data_dir = reader.non_empty("data.dir");
     settings.storage.url = read_storage_url(reader);

@@ -61,6 +61,7 @@ struct VoxdSettings {
     HttpOptions http;
     std::size_t max_body_bytes = 1 << 20;  // http.max_body_bytes
     std::chrono::milliseconds drain_timeout{};  // http.drain_timeout_ms
+    std::string web_root;  // http.web_root; empty: the installed or source-tree dashboard (see web_root.hpp)
     std::filesystem::path data_dir;
     StorageSettings storage;
     std::string bootstrap_api_key;  // bootstrap.api_key (VOX_BOOTSTRAP_API_KEY)

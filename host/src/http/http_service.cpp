@@ -147,7 +147,11 @@ void HttpService::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPS
             dispatch(exchange, *match.route);
             if (!exchange.responded()) throw std::logic_error("the route's handler sent no response");
         } else if (match.allowed.empty()) {
-            exchange.send_problem(not_found_problem(exchange.path()));
+            route_label = "static";
+            if (!fallback_ || !fallback_(exchange)) {
+                route_label = "unmatched";
+                exchange.send_problem(not_found_problem(exchange.path()));
+            }
         } else {
             response.set("Allow", join(match.allowed));
             exchange.send_problem(method_not_allowed_problem(exchange.method(), exchange.path(), match.allowed));

@@ -47,6 +47,11 @@ public:
     using Authorizer = std::function<std::optional<Problem>(HttpExchange&)>;
     void set_authorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
 
+    // Asked for a request no route's path matches, before the 404: returns
+    // true when it answered (the dashboard's static files). Set before start().
+    using Fallback = std::function<bool(HttpExchange&)>;
+    void set_fallback(Fallback fallback) { fallback_ = std::move(fallback); }
+
     // Binds and starts serving. Throws Poco::Exception (e.g. address in use).
     void start();
     // The port actually bound (the chosen one when options.port was 0).
@@ -70,6 +75,7 @@ private:
     HttpOptions options_;
     Router router_;
     Authorizer authorizer_;
+    Fallback fallback_;
     HttpMetrics metrics_;
 
     std::atomic<int> in_flight_{0};

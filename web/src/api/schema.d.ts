@@ -77,6 +77,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Call statistics over a time window
+         * @description Computed from the stored call records that started in [started_after, started_before) (default: the last 30 days; at most 366 days): counts by status, success_rate = completed / (completed + failed), the mean duration, latency_ms.avg = the mean of the calls' end-to-end p50 weighted by their turn count, latency_ms.p95 = the 95th percentile (nearest rank) of the calls' end-to-end p95, and the record's sentiment; overall, per agent (busiest first) and per UTC day (every day of the window, zeros included). Latency figures are null when no call in the group answered a turn.
+         */
+        get: operations["getAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/calls": {
         parameters: {
             query?: never;
@@ -150,6 +170,26 @@ export interface paths {
         };
         /** Get a call with its transcript and latency */
         get: operations["getCall"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calls/{call_id}/recording": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a call's recording
+         * @description A stereo PCM16 WAV at the call's sample rate (left: the caller, right: the agent), when the call was recorded (its recording_url is set). Range requests are answered with 206 (one range).
+         */
+        get: operations["getCallRecording"];
         put?: never;
         post?: never;
         delete?: never;
@@ -325,6 +365,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/test/tts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Speak a text with an agent's voice
+         * @description Synthesises `text` (at most 500 characters; default: a short sample sentence) with the agent's TTS provider, voice, language and tts_speed, each overridden by the field of the same name when given, so an unsaved form can be previewed. Without agent_id the server's [agents] defaults are used. Answers a WAV file: PCM16, mono, at the provider's sample rate.
+         */
+        post: operations["testTts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -394,6 +454,26 @@ export interface paths {
          * @description A WebSocket upgrade. The server sends {"type":"snapshot","call":{...}}, then every event of the call (docs/protocol.md section 4), then closes with 1000 after call_ended; on an ended call it sends the snapshot and closes. Messages from the client are ignored. Authenticate with ?token= (an API key or the call's access_token) or Authorization: Bearer.
          */
         get: operations["watchCall"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ws/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Watch every call's events (WebSocket)
+         * @description A WebSocket upgrade. The server sends every event of every call as it happens, the same objects as /ws/calls/{call_id} (docs/protocol.md section 4: each has type, call_id and t_ms; call_started has agent_id, call_ended has reason). No snapshot; the socket stays open across calls. Messages from the client are ignored; a reader too slow to keep up is dropped. Authenticate with ?token=<API key> or Authorization: Bearer.
+         */
+        get: operations["watchAllCalls"];
         put?: never;
         post?: never;
         delete?: never;
@@ -595,6 +675,59 @@ export interface components {
             type: "end_call" | "transfer_call" | "http";
             /** @description http: http:// or https:// address; {{argument}} is replaced by the LLM's argument. */
             url?: string;
+        };
+        /** @description GET /api/analytics: call statistics over a window (docs/api.md, Analytics). */
+        Analytics: {
+            /** @description One entry per agent with calls in the window, busiest first. */
+            agents: (components["schemas"]["AnalyticsSummary"] & {
+                agent_id: string;
+                /** @description Null when the agent was deleted since. */
+                agent_name: string | null;
+            })[];
+            /** @description Every UTC day of the window, oldest first, zeros included. */
+            days: {
+                avg_latency_ms: number | null;
+                calls: number;
+                completed: number;
+                /** Format: date */
+                date: string;
+                failed: number;
+                p95_latency_ms: number | null;
+            }[];
+            /**
+             * Format: date-time
+             * @description Start of the window, inclusive.
+             */
+            from: string;
+            overall: components["schemas"]["AnalyticsSummary"];
+            /**
+             * Format: date-time
+             * @description End of the window, exclusive.
+             */
+            to: string;
+        };
+        /** @description The statistics of a group of calls (all, or one agent's) in GET /api/analytics. */
+        AnalyticsSummary: {
+            /** @description Mean duration of the calls that have one. */
+            avg_duration_s: number | null;
+            calls: number;
+            completed: number;
+            failed: number;
+            in_progress: number;
+            latency_ms: {
+                /** @description Mean of the calls' end-to-end p50, weighted by their turn count. */
+                avg: number | null;
+                /** @description 95th percentile (nearest rank) of the calls' end-to-end p95. */
+                p95: number | null;
+            };
+            sentiment: {
+                negative: number;
+                neutral: number;
+                positive: number;
+                unknown: number;
+            };
+            /** @description completed / (completed + failed); null when neither. */
+            success_rate: number | null;
         };
         ApiKey: {
             /** Format: date-time */
@@ -867,6 +1000,21 @@ export interface components {
             }[];
             /** @description Changed configuration keys that apply only after a restart. */
             restart_needed_keys: string[];
+        };
+        /** @description POST /api/test/tts: speak a text with an agent's TTS settings, each field overriding the agent's (so an unsaved form can be previewed). Without agent_id, the server's [agents] defaults. */
+        TtsTestInput: {
+            /** @description The agent whose TTS provider, voice, language and tts_speed are used. */
+            agent_id?: string;
+            /** @description BCP 47 tag, e.g. en-US. */
+            language?: string;
+            /** @description What to say (default: a short sample sentence). */
+            text?: string;
+            /** @description A loaded TTS provider's name (e.g. flite). */
+            tts_provider?: string;
+            /** @description Speaking rate; 1 is the voice's normal speed. */
+            tts_speed?: number;
+            /** @description A voice the TTS provider offers; when tts_provider is given without a voice, that provider's default voice. */
+            voice?: string;
         };
         /** @description A web call just started: where the caller connects, with which token, until when (docs/protocol.md section 1). */
         WebCall: {
@@ -1287,6 +1435,60 @@ export interface operations {
             };
         };
     };
+    getAnalytics: {
+        parameters: {
+            query?: {
+                /** @description Only this agent's calls (agent_...). */
+                agent_id?: string;
+                /** @description Start of the window, inclusive (ISO-8601 time or date). */
+                started_after?: string;
+                /** @description End of the window, exclusive (ISO-8601 time or date). */
+                started_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statistics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Analytics"];
+                };
+            };
+            /** @description A bad parameter or window (invalid_query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listCalls: {
         parameters: {
             query?: {
@@ -1579,6 +1781,74 @@ export interface operations {
             };
             /** @description No such call */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCallRecording: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The call's id (call_...). */
+                call_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recording */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/wav": string;
+                };
+            };
+            /** @description A byte range of the recording (Range) */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/wav": string;
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such call (call_not_found), or it has no recording (recording_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Range starts beyond the end (range_not_satisfiable) */
+            416: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2251,6 +2521,84 @@ export interface operations {
             };
         };
     };
+    testTts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TtsTestInput"];
+            };
+        };
+        responses: {
+            /** @description The speech */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/wav": string;
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such agent (agent_not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input, or a voice or language the provider does not offer (with allowed) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The TTS provider failed or took too long (tts_error) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The agent's TTS provider is not loaded (provider_unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     health: {
         parameters: {
             query?: never;
@@ -2385,6 +2733,54 @@ export interface operations {
             };
             /** @description No such call (call_not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    watchAllCalls: {
+        parameters: {
+            query?: {
+                /** @description An API key. */
+                token?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching to the WebSocket protocol */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a WebSocket upgrade (websocket_required) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
