@@ -1,6 +1,6 @@
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
 import { Link } from "react-router-dom";
-import type { AgentAnalytics } from "./api-additions";
+import type { AgentAnalytics } from "./analyticsApi";
 import { ChartBox } from "./ChartBox";
 import { milliseconds, percent } from "./analyticsWindow";
 

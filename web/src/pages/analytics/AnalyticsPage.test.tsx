@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { renderPage } from "../../components/forms/testing/renderPage";
 import { AGENTS } from "../calls/testFixtures";
 import { AnalyticsPage } from "./AnalyticsPage";
-import type { Analytics } from "./api-additions";
+import type { Analytics } from "./analyticsApi";
 import { analyticsQuery } from "./analyticsWindow";
 
 // jsdom lays nothing out: this observer reports every chart container as 600×240 at once, as a browser would.

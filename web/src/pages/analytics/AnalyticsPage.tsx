@@ -5,7 +5,7 @@ import { Empty, ErrorMessage, Loading, PageHeader } from "../../components/Statu
 import { AgentBreakdown } from "./AgentBreakdown";
 import { CallsPerDayChart, LatencyPerDayChart } from "./DayCharts";
 import { SentimentChart } from "./SentimentChart";
-import { fetchAnalytics, type Analytics } from "./api-additions";
+import { fetchAnalytics, type Analytics } from "./analyticsApi";
 import {
   WINDOWS,
   analyticsQuery,

@@ -1,5 +1,5 @@
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
-import type { AnalyticsDay } from "./api-additions";
+import type { AnalyticsDay } from "./analyticsApi";
 import { ChartBox } from "./ChartBox";
 
 const shortDay = (date: string) => date.slice(5); // MM-DD: the year is in the window's title

@@ -1,5 +1,5 @@
 import { Bar, BarChart, CartesianGrid, Cell, Tooltip, XAxis, YAxis } from "recharts";
-import type { AnalyticsSentiment } from "./api-additions";
+import type { AnalyticsSentiment } from "./analyticsApi";
 import { ChartBox } from "./ChartBox";
 
 const KINDS = [

@@ -1,4 +1,4 @@
-import type { AnalyticsQuery } from "./api-additions";
+import type { AnalyticsQuery } from "./analyticsApi";
 
 // The analytics page's choices, kept in the URL query (agent_id, days) so a view can be linked.
 
