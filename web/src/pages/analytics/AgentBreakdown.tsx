@@ -17,8 +17,8 @@ export function AgentBreakdown({ agents }: { agents: AgentAnalytics[] }) {
           <XAxis type="number" allowDecimals={false} />
           <YAxis type="category" dataKey="agent" width={180} />
           <Tooltip />
-          <Bar dataKey="completed" stackId="calls" fill="#137333" isAnimationActive={false} />
-          <Bar dataKey="failed" stackId="calls" fill="#b42318" isAnimationActive={false} />
+          <Bar dataKey="completed" stackId="calls" fill="#137333" maxBarSize={28} isAnimationActive={false} />
+          <Bar dataKey="failed" stackId="calls" fill="#b42318" maxBarSize={28} isAnimationActive={false} />
         </BarChart>
       </ChartBox>
       <table className="data" data-testid="agent-analytics">
