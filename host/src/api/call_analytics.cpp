@@ -29,7 +29,9 @@ struct Tally {
             ++failed;
         else if (status == "in_progress")
             ++in_progress;
-        if (auto duration = call.find("duration"); duration != call.end() && duration->is_number()) {
+        // A live call's duration is not final yet (a record starts at 0).
+        auto duration = call.find("duration");
+        if (status != "in_progress" && duration != call.end() && duration->is_number()) {
             duration_sum += duration->get<double>();
             ++durations;
         }

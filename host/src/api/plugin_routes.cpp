@@ -32,6 +32,7 @@ void add_plugin_routes(ApiRoutes& routes, const ProviderCatalog& providers, Conf
         body["generation"] = now->number;
         body["loaded_at"] = now->loaded_at;
         body["previous_generations_in_use"] = providers.retired();
+        body["agent_defaults"] = agent_defaults_json(*now);
         exchange.send_json(200, body);
     });
 

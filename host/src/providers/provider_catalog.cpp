@@ -19,14 +19,6 @@ std::set<std::string> provider_keys(const PluginRegistry& plugins) {
     return keys;
 }
 
-json defaults_json(const AgentDefaults& agents, const std::string& vad) {
-    return {{"stt_provider", agents.stt_provider},
-            {"llm_provider", agents.llm_provider},
-            {"tts_provider", agents.tts_provider},
-            {"language", agents.language},
-            {"vad_provider", vad}};
-}
-
 // What `next` changes for new calls, compared with `previous` (null at start-up).
 json changes(const ProviderGeneration* previous, const ProviderGeneration& next) {
     const PluginRegistry& plugins = *next.plugins;
@@ -49,12 +41,20 @@ json changes(const ProviderGeneration* previous, const ProviderGeneration& next)
     return {{"generation", next.number},
             {"loaded_at", next.loaded_at},
             {"providers", {{"added", added}, {"removed", removed}, {"reinitialised", reinitialised}}},
-            {"agent_defaults", defaults_json(next.agents, next.vad_provider)},
+            {"agent_defaults", agent_defaults_json(next)},
             {"restart_needed", restart},
             {"refused", refused}};
 }
 
 }  // namespace
+
+json agent_defaults_json(const ProviderGeneration& generation) {
+    return {{"stt_provider", generation.agents.stt_provider},
+            {"llm_provider", generation.agents.llm_provider},
+            {"tts_provider", generation.agents.tts_provider},
+            {"language", generation.agents.language},
+            {"vad_provider", generation.vad_provider}};
+}
 
 ProviderGeneration::~ProviderGeneration() {
     if (plugins) plugins->shutdown();

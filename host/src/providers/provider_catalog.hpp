@@ -39,6 +39,10 @@ struct ProviderGeneration {
 
 using ProviderGenerationPtr = std::shared_ptr<const ProviderGeneration>;
 
+// The providers and language an agent gets when it names none, and the VAD
+// (GET /api/plugins and the reload answer show them).
+nlohmann::json agent_defaults_json(const ProviderGeneration& generation);
+
 class ProviderCatalog {
 public:
     explicit ProviderCatalog(HostServices& host) : host_(host) {}

@@ -21,29 +21,13 @@ export function useAllAgents() {
   });
 }
 
-export interface ProviderInfo {
-  key: string;
-  kind: string;
-  name: string;
-  version?: string;
-  capabilities?: Record<string, unknown>;
-  settings_schema?: Record<string, unknown>;
-}
-
-export interface PluginRegistry {
-  generation: number;
-  loaded_at: string;
-  providers: ProviderInfo[];
-  refused: { path: string; reason: string }[];
-  disabled?: string[];
-  [other: string]: unknown;
-}
+export type { PluginRegistry, ProviderInfo } from "./types";
 
 /** GET /api/plugins: the providers loaded now, refused plugins and why. */
 export function usePlugins() {
   return useQuery({
     queryKey: ["plugins"],
-    queryFn: async () => (await unwrap(api.GET("/api/plugins"))) as unknown as PluginRegistry,
+    queryFn: () => unwrap(api.GET("/api/plugins")),
     staleTime: 30_000,
   });
 }

@@ -909,6 +909,14 @@ export interface components {
         };
         /** @description GET /api/plugins: the providers new calls use now, the loaded plugins, and those refused or switched off. */
         PluginRegistry: {
+            /** @description The providers and language an agent gets when it names none (config [agents]), and the VAD. */
+            agent_defaults: {
+                language: string;
+                llm_provider: string;
+                stt_provider: string;
+                tts_provider: string;
+                vad_provider: string;
+            };
             /** @description Providers switched off by configuration (plugin.disabled). */
             disabled: {
                 key: string;
@@ -931,7 +939,9 @@ export interface components {
             previous_generations_in_use: number;
             providers: {
                 /** @description What the provider describes about itself (voices, languages, sample rates, models...); its shape depends on the kind and the plugin. */
-                capabilities: Record<string, never>;
+                capabilities: {
+                    [key: string]: unknown;
+                };
                 description: string;
                 /** @description <kind>.<name>, e.g. tts.flite. */
                 key: string;

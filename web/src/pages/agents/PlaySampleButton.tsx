@@ -1,7 +1,7 @@
 import { useEffect, useRef } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { ErrorMessage } from "../../components/Status";
-import { synthesiseSample, type TestTtsRequest } from "./api-additions";
+import { synthesiseSample, type TestTtsRequest } from "./sampleSpeech";
 
 /** Builds the request from the form's current (maybe unsaved) values: only what is set overrides the agent. */
 export function sampleRequest(values: {

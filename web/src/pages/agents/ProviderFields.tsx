@@ -14,7 +14,7 @@ import {
 } from "./providers";
 import type { AgentFormState } from "./agentForm";
 import { PlaySampleButton } from "./PlaySampleButton";
-import type { TestTtsRequest } from "./api-additions";
+import type { TestTtsRequest } from "./sampleSpeech";
 
 type ProviderFieldName = "stt_provider" | "llm_provider" | "tts_provider";
 
@@ -47,8 +47,10 @@ function fittingVoice(voices: VoiceOption[], language: string, current: string, 
 }
 
 export function ProviderFields({ form, registry, savedProviders, onChange, errorFor, sample }: ProviderFieldsProps) {
-  const tts = findProvider(registry, "tts", form.tts_provider);
-  const llm = findProvider(registry, "llm", form.llm_provider);
+  // An agent that names no provider gets the server's [agents] defaults, which GET /api/plugins reports.
+  const defaults = registry?.agent_defaults;
+  const tts = findProvider(registry, "tts", form.tts_provider || defaults?.tts_provider || "");
+  const llm = findProvider(registry, "llm", form.llm_provider || defaults?.llm_provider || "");
   const voices = voicesOf(tts);
   const models = modelsOf(llm);
   const languages = languagesOf(tts);
@@ -60,8 +62,9 @@ export function ProviderFields({ form, registry, savedProviders, onChange, error
     const value = form[field];
     const loaded = providersOfKind(registry, kind);
     const offerDefault = !savedProviders[field];
+    const serverDefault = defaults?.[field];
     const hint = offerDefault
-      ? "Server default: the provider voxd's [agents] configuration names."
+      ? `Server default: the provider voxd's [agents] configuration names${serverDefault ? ` (now ${serverDefault})` : ""}.`
       : "A provider the agent names cannot be reset to the server default; choose another one instead.";
     const onSelect = (name: string) => {
       if (kind !== "tts") return onChange({ [field]: name });

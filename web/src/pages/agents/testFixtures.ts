@@ -37,14 +37,17 @@ export function agentFixture(overrides: Partial<Agent> = {}): Agent {
 export const pluginsFixture: PluginRegistry = {
   generation: 3,
   loaded_at: "2026-11-24T16:20:03.118Z",
-  disabled: ["stt.deepgram"],
+  disabled: [{ key: "stt.deepgram", path: "/usr/lib/vox/plugins/stt_deepgram.so" }],
+  previous_generations_in_use: 0,
+  plugins: [],
+  agent_defaults: { stt_provider: "pocketsphinx", llm_provider: "openai", tts_provider: "flite", language: "en-US", vad_provider: "speexdsp" },
   providers: [
-    { key: "stt.pocketsphinx", kind: "stt", name: "pocketsphinx", version: "1.0.0", capabilities: { languages: ["en-US"] } },
+    { key: "stt.pocketsphinx", kind: "stt", name: "pocketsphinx", version: "1.0.0", description: "pocketsphinx", plugin: "pocketsphinx", settings_schema: null, capabilities: { languages: ["en-US"] } },
     {
       key: "tts.flite",
       kind: "tts",
       name: "flite",
-      version: "1.0.0",
+      version: "1.0.0", description: "flite", plugin: "flite", settings_schema: null,
       capabilities: {
         default_voice: "slt",
         languages: ["en-US"],
@@ -58,7 +61,7 @@ export const pluginsFixture: PluginRegistry = {
       key: "tts.espeak",
       kind: "tts",
       name: "espeak",
-      version: "1.0.0",
+      version: "1.0.0", description: "espeak", plugin: "espeak", settings_schema: null,
       capabilities: {
         default_voice: "en-us+klatt",
         languages: ["de-DE", "en-US"],
@@ -68,7 +71,7 @@ export const pluginsFixture: PluginRegistry = {
         ],
       },
     },
-    { key: "flow_node.say", kind: "flow_node", name: "say", version: "1.0.0", capabilities: {} },
+    { key: "flow_node.say", kind: "flow_node", name: "say", version: "1.0.0", description: "say", plugin: "say", settings_schema: null, capabilities: {} },
   ],
   refused: [
     {

@@ -106,10 +106,10 @@ export function ProvidersSection() {
           <h3>Disabled providers</h3>
           {registry.disabled && registry.disabled.length > 0 ? (
             <p>
-              {registry.disabled.map((key, index) => (
-                <span key={key}>
+              {registry.disabled.map((disabled, index) => (
+                <span key={disabled.key} title={disabled.path}>
                   {index > 0 && ", "}
-                  <code>{key}</code>
+                  <code>{disabled.key}</code>
                 </span>
               ))}
             </p>

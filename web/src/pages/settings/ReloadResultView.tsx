@@ -29,7 +29,10 @@ export function ReloadResultView({ result }: { result: ReloadResult }) {
         <NameList title="Added" names={added} />
         <NameList title="Removed" names={removed} />
         <NameList title="Reinitialised" names={reinitialised} />
-        <NameList title="Waiting for a restart (plugins)" names={result.restart_needed} />
+        <NameList
+          title="Waiting for a restart (plugins)"
+          names={result.restart_needed.map((plugin) => `${plugin.plugin} (${plugin.reason})`)}
+        />
         <NameList title="Changed keys that apply only at start-up" names={result.restart_needed_keys} />
         {result.refused.length > 0 && <li>{result.refused.length} plugin(s) refused (listed below).</li>}
       </ul>

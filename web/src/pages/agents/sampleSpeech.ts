@@ -1,16 +1,9 @@
 import { rawFetch } from "../../api/client";
 
-// Endpoints not yet in docs/openapi.json, typed here until `npm run gen:api` covers them.
+import type { TtsTestInput } from "../../api/types";
 
 /** POST /api/test/tts: every field optional; given fields override the agent's TTS settings. */
-export interface TestTtsRequest {
-  agent_id?: string;
-  tts_provider?: string;
-  voice?: string;
-  language?: string;
-  tts_speed?: number;
-  text?: string;
-}
+export type TestTtsRequest = TtsTestInput;
 
 /** Synthesises a sample; resolves to the WAV (PCM16 mono), rejects with the API's problem as an ApiError. */
 export async function synthesiseSample(request: TestTtsRequest): Promise<Blob> {
