@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { useLocation, useNavigate } from "react-router-dom";
-import { signIn, signOut } from "../auth/session";
+import { signIn } from "../auth/session";
 import { api, unwrapPage } from "../api/client";
 import { ErrorMessage } from "../components/Status";
 
@@ -17,16 +17,19 @@ export function SignInPage() {
     event.preventDefault();
     setError(null);
     setChecking(true);
-    signIn(key);
+    // Checked before it is kept: signing in switches the whole app to the dashboard.
+    const candidate = key.trim();
     try {
-      await unwrapPage(api.GET("/api/agents", { params: { query: { limit: 1 } } }));
-      navigate(from && from !== "/sign-in" ? from : "/agents", { replace: true });
+      await unwrapPage(
+        api.GET("/api/agents", { params: { query: { limit: 1 } }, headers: { Authorization: `Bearer ${candidate}` } }),
+      );
     } catch (failure) {
-      signOut();
       setError(failure);
-    } finally {
       setChecking(false);
+      return;
     }
+    signIn(candidate);
+    navigate(from && from !== "/sign-in" ? from : "/agents", { replace: true });
   }
 
   return (
