@@ -129,6 +129,24 @@ TEST_P(AgentsTest, PutReplacesFieldsMergesSettingsAndIgnoresReadOnlyFields) {
     EXPECT_EQ(same, updated);
 }
 
+TEST_P(AgentsTest, ProviderNullGoesBackToTheServersDefault) {
+    Json agent = create_agent(Json{{"name", "Named"}, {"tts_provider", "espeak"}, {"voice", "en-us"}});
+    std::string id = agent["id"];
+    ASSERT_EQ(agent["tts_provider"], "espeak");
+
+    // espeak's voice is not one of the default TTS (flite): clearing the provider alone is refused...
+    auto refused = api->put("/api/agents/" + id, {{"tts_provider", nullptr}});
+    EXPECT_PROBLEM(refused, 422, "validation_failed");
+    EXPECT_EQ(api->get("/api/agents/" + id).json()["tts_provider"], "espeak");
+
+    // ...with a voice the default offers, the agent follows [agents] tts_provider again.
+    auto reply = api->put("/api/agents/" + id, {{"tts_provider", nullptr}, {"voice", "slt"}});
+    ASSERT_EQ(reply.status, 200) << reply.describe();
+    Json stored = api->get("/api/agents/" + id).json();
+    EXPECT_FALSE(stored.contains("tts_provider")) << stored.dump();
+    EXPECT_EQ(stored["voice"], "slt");
+}
+
 TEST_P(AgentsTest, ModelNullIsAcceptedAndAModelNeedsAnLlmProvider) {
     Json agent = create_agent("Flow only");
     std::string id = agent["id"];

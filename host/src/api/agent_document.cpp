@@ -53,6 +53,8 @@ nlohmann::json updated_agent(const nlohmann::json& existing, const nlohmann::jso
         if (is_read_only(key)) continue;
         if (key == "settings") {
             for (const auto& [name, setting] : value.items()) agent["settings"][name] = setting;
+        } else if (value.is_null() && key.ends_with("_provider")) {
+            agent.erase(key);  // back to the server's [agents] default
         } else {
             agent[key] = value;
         }

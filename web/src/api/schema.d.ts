@@ -549,8 +549,8 @@ export interface components {
             readonly id?: unknown;
             /** @description BCP 47 tag, e.g. en-US. */
             language?: string;
-            /** @description Name of an llm provider, e.g. openai. */
-            llm_provider?: string;
+            /** @description Name of an llm provider, e.g. openai; null goes back to the server's default ([agents] llm_provider). */
+            llm_provider?: string | null;
             /** @description Free-form data kept with the agent. */
             metadata?: Record<string, never>;
             /** @description A model id offered by the agent's LLM provider; null for flow-only agents. */
@@ -560,13 +560,13 @@ export interface components {
             readonly stats?: unknown;
             /** @enum {unknown} */
             status?: "active" | "inactive";
-            /** @description Name of an stt provider, e.g. pocketsphinx. */
-            stt_provider?: string;
+            /** @description Name of an stt provider, e.g. pocketsphinx; null goes back to the server's default ([agents] stt_provider). */
+            stt_provider?: string | null;
             system_prompt?: string;
             /** @description Functions the agent's LLM may call in calls: end_call, transfer_call, and http APIs. */
             tools?: components["schemas"]["AgentTool"][];
-            /** @description Name of a tts provider, e.g. flite. */
-            tts_provider?: string;
+            /** @description Name of a tts provider, e.g. flite; null goes back to the server's default ([agents] tts_provider). */
+            tts_provider?: string | null;
             readonly updated_at?: unknown;
             /** @description A voice id offered by the agent's TTS provider. */
             voice?: string;

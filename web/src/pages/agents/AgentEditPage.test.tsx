@@ -62,6 +62,8 @@ describe("AgentEditPage", () => {
       begin_message: "Hello!",
       status: "active",
       language: "en-US",
+      stt_provider: null,
+      llm_provider: null,
       tts_provider: "flite",
       voice: "rms",
       model: null,

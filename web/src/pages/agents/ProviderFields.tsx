@@ -46,7 +46,7 @@ function fittingVoice(voices: VoiceOption[], language: string, current: string, 
   return speaking[0]?.id ?? preferred ?? voices[0]?.id ?? "";
 }
 
-export function ProviderFields({ form, registry, savedProviders, onChange, errorFor, sample }: ProviderFieldsProps) {
+export function ProviderFields({ form, registry, onChange, errorFor, sample }: ProviderFieldsProps) {
   // An agent that names no provider gets the server's [agents] defaults, which GET /api/plugins reports.
   const defaults = registry?.agent_defaults;
   const tts = findProvider(registry, "tts", form.tts_provider || defaults?.tts_provider || "");
@@ -61,14 +61,11 @@ export function ProviderFields({ form, registry, savedProviders, onChange, error
     const error = errorFor(`/${field}`);
     const value = form[field];
     const loaded = providersOfKind(registry, kind);
-    const offerDefault = !savedProviders[field];
     const serverDefault = defaults?.[field];
-    const hint = offerDefault
-      ? `Server default: the provider voxd's [agents] configuration names${serverDefault ? ` (now ${serverDefault})` : ""}.`
-      : "A provider the agent names cannot be reset to the server default; choose another one instead.";
+    const hint = `Server default: the provider voxd's [agents] configuration names${serverDefault ? ` (now ${serverDefault})` : ""}.`;
     const onSelect = (name: string) => {
       if (kind !== "tts") return onChange({ [field]: name });
-      const next = findProvider(registry, "tts", name);
+      const next = findProvider(registry, "tts", name || defaults?.tts_provider || "");
       const nextVoices = voicesOf(next);
       onChange({
         tts_provider: name,
@@ -78,7 +75,7 @@ export function ProviderFields({ form, registry, savedProviders, onChange, error
     return (
       <Field id={id} label={KIND_LABELS[kind]} hint={hint} error={error}>
         <select {...fieldAria(id, error, true)} value={value} onChange={(event) => onSelect(event.target.value)}>
-          {offerDefault && <option value="">Server default</option>}
+          <option value="">Server default{serverDefault ? ` (${serverDefault})` : ""}</option>
           {loaded.map((provider) => (
             <option key={provider.key} value={provider.name}>
               {provider.name}

@@ -98,7 +98,7 @@ export type BuiltBody = { ok: true; body: AgentInput } | { ok: false; errors: Re
 
 /**
  * The POST or PUT body. Empty optional fields are left out (the server's defaults apply); on an update an empty
- * model is sent as null, which clears it. Ranges are the server's to check; only what cannot be sent is caught here.
+ * model or provider is sent as null, which clears it. Ranges are the server's to check; only what cannot be sent is caught here.
  */
 export function buildAgentBody(form: AgentFormState, specs: SettingSpec[], isNew: boolean): BuiltBody {
   const errors: Record<string, string> = {};
@@ -113,6 +113,8 @@ export function buildAgentBody(form: AgentFormState, specs: SettingSpec[], isNew
   for (const field of ["language", "stt_provider", "llm_provider", "tts_provider", "voice"] as const) {
     const value = form[field].trim();
     if (value) body[field] = value;
+    // On an update, an empty provider is sent as null: back to the server's [agents] default.
+    else if (!isNew && field.endsWith("_provider")) body[field] = null;
   }
   const model = form.model.trim();
   if (model) body.model = model;
