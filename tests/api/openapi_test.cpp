@@ -15,14 +15,15 @@ namespace {
 
 // Every method and path the suites exercise. The document must list exactly these.
 const std::set<std::pair<std::string, std::string>> kExercised = {
-    // Live calls: exercised by tests/calls (a transport, an LLM and WebSockets), whose replies the same
-    // OpenApiChecker checks; the tour below leaves them out.
+    // Live calls and their recordings: exercised by tests/calls (a transport, an LLM and WebSockets),
+    // whose replies the same OpenApiChecker checks; the tour below leaves them out.
     {"post", "/api/calls/start"},
     {"post", "/api/calls/end"},
     {"post", "/api/test/create-room"},
     {"post", "/api/test/agent/{agent_id}"},
     {"get", "/ws/calls/{call_id}"},
     {"get", "/ws/events"},
+    {"get", "/api/calls/{call_id}/recording"},
 
     {"get", "/api/agents"},
     {"post", "/api/agents"},
@@ -53,7 +54,8 @@ const std::set<std::pair<std::string, std::string>> kExercised = {
 
 const std::set<std::pair<std::string, std::string>> kLiveCallOperations = {
     {"post", "/api/calls/start"}, {"post", "/api/calls/end"}, {"post", "/api/test/create-room"},
-    {"post", "/api/test/agent/{agent_id}"}, {"get", "/ws/calls/{call_id}"}, {"get", "/ws/events"}};
+    {"post", "/api/test/agent/{agent_id}"}, {"get", "/ws/calls/{call_id}"}, {"get", "/ws/events"},
+    {"get", "/api/calls/{call_id}/recording"}};
 
 const std::set<std::string> kHttpMethods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
 
