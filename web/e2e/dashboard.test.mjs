@@ -80,6 +80,16 @@ test("create an agent", () =>
     await page.getByRole("link", { name: "New agent" }).click();
     await page.getByLabel("Name", { exact: true }).fill("E2E front desk");
     await page.getByLabel("System prompt").fill("You answer the Vox test line.");
+    // The voice sample is synthesised by the agent's TTS (flite here) and played.
+    const [sample] = await Promise.all([
+      page.waitForResponse((response) => response.url().endsWith("/api/test/tts")),
+      page.getByRole("button", { name: "Play sample" }).click(),
+    ]);
+    assert.equal(sample.status(), 200);
+    assert.equal(sample.headers()["content-type"], "audio/wav");
+    // (The page reads the body itself; its length is in the header.)
+    const bytes = Number(sample.headers()["content-length"]);
+    assert.ok(bytes > 16_000, `a sample of at least half a second: ${bytes} bytes`);
     await page.getByRole("button", { name: "Create agent" }).click();
     await page.waitForURL(/\/agents\/agent_[A-Za-z0-9]+$/);
     state.agentId = page.url().split("/").pop();

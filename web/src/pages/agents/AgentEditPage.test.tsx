@@ -33,7 +33,7 @@ describe("AgentEditPage", () => {
     expect(endpointing).toHaveAttribute("max", "4000");
     expect(endpointing).toHaveAttribute("step", "1");
     expect(endpointing).toHaveAccessibleDescription(/Range 120–4000 ms\./);
-    expect(screen.getByLabelText("Tts speed (×)")).toHaveAccessibleDescription(/Range 0\.5–2 ×/);
+    expect(screen.getByLabelText("TTS speed (×)")).toHaveAccessibleDescription(/Range 0\.5–2 ×/);
     expect(screen.getByLabelText("End call after silence (s)")).toHaveValue(30);
     expect(screen.getByLabelText("Max tokens (tokens)")).toHaveAttribute("min", "1");
     expect(screen.getByLabelText("Speak first")).toBeChecked();
@@ -174,7 +174,7 @@ describe("AgentEditPage", () => {
       serve({ "POST /api/test/tts": () => new Response(new Uint8Array([82, 73, 70, 70]), { headers: { "Content-Type": "audio/wav" } }) });
       renderEdit();
       await userEvent.selectOptions(await screen.findByLabelText("Voice"), "rms");
-      const speed = screen.getByLabelText("Tts speed (×)");
+      const speed = screen.getByLabelText("TTS speed (×)");
       await userEvent.clear(speed);
       await userEvent.type(speed, "1.25");
       await userEvent.click(screen.getByRole("button", { name: "Play sample" }));

@@ -73,7 +73,9 @@ export function settingUnit(name: string): string {
 /** "end_call_after_silence_s" → "End call after silence". */
 export function settingLabel(name: string): string {
   const words = name.replace(/_(ms|s)$/, "").replace(/_/g, " ");
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  // Acronyms stay upper-case ("tts_speed" → "TTS speed").
+  const titled = words.charAt(0).toUpperCase() + words.slice(1);
+  return titled.replace(/\b(tts|stt|llm)\b/gi, (acronym) => acronym.toUpperCase());
 }
 
 export function settingStep(spec: SettingSpec): number {
