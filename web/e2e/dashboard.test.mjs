@@ -133,6 +133,10 @@ test("build a three-node call flow in the flow builder and save it", () =>
     await connect("conversation_1", "conversation_2");
     await connect("conversation_2", "end_call_1");
     await setNodeText("conversation_1", "Text", greeting);
+    // The greeting expects a yes or a no: the recogniser listens for those words only (flows.md).
+    const panel = page.getByTestId("flow-side-panel");
+    await panel.getByLabel("Set expected answer").check();
+    await panel.getByLabel(/^Answer/).selectOption("yes_no");
     await setNodeText("conversation_2", "Text", followUp);
     await setNodeText("end_call_1", "Goodbye", "Goodbye.");
     await page.getByTestId("flow-auto-layout").click();
@@ -142,7 +146,9 @@ test("build a three-node call flow in the flow builder and save it", () =>
     const flow = await voxd.api("GET", `/api/agents/${state.agentId}/flow`);
     assert.equal(flow.start_node_id, "conversation_1");
     assert.deepEqual(flow.nodes.map((node) => node.type).sort(), ["conversation", "conversation", "end_call"]);
-    assert.equal(flow.nodes.find((node) => node.id === "conversation_1").config.text, greeting);
+    const greetingNode = flow.nodes.find((node) => node.id === "conversation_1");
+    assert.equal(greetingNode.config.text, greeting);
+    assert.deepEqual(greetingNode.config.expect, { type: "yes_no" });
     const joins = flow.edges.map((edge) => `${edge.source}->${edge.target}`).sort();
     assert.deepEqual(joins, ["conversation_1->conversation_2", "conversation_2->end_call_1"]);
 

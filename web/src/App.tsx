@@ -1,16 +1,22 @@
+import { lazy, type ComponentType } from "react";
 import { Navigate, Route, Routes, useLocation } from "react-router-dom";
 import { useApiKey } from "./auth/useSession";
 import { Layout } from "./components/Layout";
 import { SignInPage } from "./pages/SignInPage";
-import { AgentsPage } from "./pages/agents/AgentsPage";
-import { AgentEditPage } from "./pages/agents/AgentEditPage";
-import { FlowBuilderPage } from "./pages/flow/FlowBuilderPage";
-import { TestCallPage } from "./pages/testcall/TestCallPage";
-import { CallsPage } from "./pages/calls/CallsPage";
-import { CallDetailPage } from "./pages/calls/CallDetailPage";
-import { PhoneNumbersPage } from "./pages/phone-numbers/PhoneNumbersPage";
-import { AnalyticsPage } from "./pages/analytics/AnalyticsPage";
-import { SettingsPage } from "./pages/settings/SettingsPage";
+
+// Pages load on first visit: the flow builder (React Flow), the charts (recharts) and the waveforms
+// (wavesurfer.js) stay out of the first download.
+const page = <Name extends string>(load: () => Promise<Record<Name, ComponentType>>, name: Name) =>
+  lazy(() => load().then((module) => ({ default: module[name] })));
+const AgentsPage = page(() => import("./pages/agents/AgentsPage"), "AgentsPage");
+const AgentEditPage = page(() => import("./pages/agents/AgentEditPage"), "AgentEditPage");
+const FlowBuilderPage = page(() => import("./pages/flow/FlowBuilderPage"), "FlowBuilderPage");
+const TestCallPage = page(() => import("./pages/testcall/TestCallPage"), "TestCallPage");
+const CallsPage = page(() => import("./pages/calls/CallsPage"), "CallsPage");
+const CallDetailPage = page(() => import("./pages/calls/CallDetailPage"), "CallDetailPage");
+const PhoneNumbersPage = page(() => import("./pages/phone-numbers/PhoneNumbersPage"), "PhoneNumbersPage");
+const AnalyticsPage = page(() => import("./pages/analytics/AnalyticsPage"), "AnalyticsPage");
+const SettingsPage = page(() => import("./pages/settings/SettingsPage"), "SettingsPage");
 
 export function App() {
   const apiKey = useApiKey();

@@ -1,4 +1,6 @@
+import { Suspense } from "react";
 import { NavLink, Outlet } from "react-router-dom";
+import { Loading } from "./Status";
 import { signOut } from "../auth/session";
 
 const sections = [
@@ -27,7 +29,10 @@ export function Layout() {
         </button>
       </nav>
       <main className="content">
-        <Outlet />
+        {/* Pages are loaded on first visit; the sidebar stays while one loads. */}
+        <Suspense fallback={<Loading what="the page" />}>
+          <Outlet />
+        </Suspense>
       </main>
     </div>
   );
