@@ -111,7 +111,7 @@ TEST_P(AgentsTest, PutReplacesFieldsMergesSettingsAndIgnoresReadOnlyFields) {
     EXPECT_EQ(updated["voice"], "awb");
     EXPECT_EQ(updated["metadata"], (Json{{"b", 2}}));  // replaced, not merged
     Json settings = kDefaultSettings;
-    settings["max_tokens"] = 100;  // kept
+    settings["max_tokens"] = 100;   // kept
     settings["temperature"] = 1.5;  // changed
     EXPECT_EQ(updated["settings"], settings);
     EXPECT_EQ(updated["stats"], stats);
@@ -207,7 +207,9 @@ TEST_P(AgentsTest, DeleteRemovesTheAgentAndItsFlowButKeepsItsCalls) {
     Json agent = create_agent("Doomed");
     std::string id = agent["id"];
     ASSERT_EQ(api->put("/api/agents/" + id + "/flow",
-                       {{"nodes", {{{"id", "a"}, {"type", "conversation"}, {"config", {{"text", "Hi"}}}}}}, {"edges", Json::array()}, {"start_node_id", "a"}})
+                       {{"nodes", {{{"id", "a"}, {"type", "conversation"}, {"config", {{"text", "Hi"}}}}}},
+                        {"edges", Json::array()},
+                        {"start_node_id", "a"}})
                   .status,
               200);
     Json call = create_call({{"agent_id", id}, {"direction", "web"}, {"status", "completed"}});
@@ -259,7 +261,8 @@ TEST_P(ModelsTest, AnOfferedModelIsKeptAndNullClearsIt) {
 }
 
 TEST_P(ModelsTest, ProvidersAndModelsAreCheckedTogether) {
-    Json explicit_provider = create_agent(Json{{"name", "Explicit"}, {"llm_provider", "fake"}, {"model", "fake-large"}});
+    Json explicit_provider =
+        create_agent(Json{{"name", "Explicit"}, {"llm_provider", "fake"}, {"model", "fake-large"}});
     EXPECT_EQ(explicit_provider.value("llm_provider", ""), "fake");
 
     auto unknown_provider = api->post("/api/agents", {{"name", "x"}, {"llm_provider", "openai"}, {"model", "gpt-4o"}});
@@ -268,7 +271,8 @@ TEST_P(ModelsTest, ProvidersAndModelsAreCheckedTogether) {
 
     auto unknown_model = api->post("/api/agents", {{"name", "x"}, {"model", "fake-huge"}});
     ASSERT_PROBLEM(unknown_model, 422, "validation_failed");
-    EXPECT_EQ(as_set(error_for(unknown_model, "/model")["allowed"]), (std::set<std::string>{"fake-small", "fake-large"}));
+    EXPECT_EQ(as_set(error_for(unknown_model, "/model")["allowed"]),
+              (std::set<std::string>{"fake-small", "fake-large"}));
 
     auto empty_model = api->post("/api/agents", {{"name", "x"}, {"model", ""}});
     EXPECT_PROBLEM(empty_model, 422, "validation_failed");
@@ -282,7 +286,10 @@ Json sample_flow() {
             {"global_prompt", "Be brief."},
             {"variables", {{"customer", ""}, {"attempts", 0}}},
             {"nodes",
-             {{{"id", "greet"}, {"type", "conversation"}, {"name", "Greeting"}, {"position", {{"x", 0}, {"y", 0}}},
+             {{{"id", "greet"},
+               {"type", "conversation"},
+               {"name", "Greeting"},
+               {"position", {{"x", 0}, {"y", 0}}},
                {"config", {{"text", "Hi"}}}},
               {{"id", "ask"},
                {"type", "extract_variables"},
@@ -299,10 +306,10 @@ TEST_P(FlowsTest, AnAgentWithoutAFlowHasAnEmptyOne) {
     std::string id = create_agent("No flow")["id"];
     auto reply = api->get("/api/agents/" + id + "/flow");
     ASSERT_EQ(reply.status, 200) << reply.describe();
-    EXPECT_EQ(reply.json(), (Json{{"nodes", Json::array()},
-                                  {"edges", Json::array()},
-                                  {"global_prompt", ""},
-                                  {"variables", Json::object()}}));
+    EXPECT_EQ(
+        reply.json(),
+        (Json{
+            {"nodes", Json::array()}, {"edges", Json::array()}, {"global_prompt", ""}, {"variables", Json::object()}}));
 }
 
 TEST_P(FlowsTest, PutThenGetReturnsTheFlowAndAPutReplacesIt) {
@@ -317,7 +324,9 @@ TEST_P(FlowsTest, PutThenGetReturnsTheFlowAndAPutReplacesIt) {
     EXPECT_EQ(api->get("/api/agents/" + id + "/flow").json(), stored);
 
     // A second PUT replaces the whole flow; absent optional parts get their defaults.
-    Json smaller = {{"start_node_id", "only"}, {"nodes", {{{"id", "only"}, {"type", "conversation"}, {"config", {{"text", "Hi"}}}}}}, {"edges", Json::array()},
+    Json smaller = {{"start_node_id", "only"},
+                    {"nodes", {{{"id", "only"}, {"type", "conversation"}, {"config", {{"text", "Hi"}}}}}},
+                    {"edges", Json::array()},
                     {"updated_at", "1999-01-01T00:00:00.000Z"}};
     auto replaced = api->put("/api/agents/" + id + "/flow", smaller);
     ASSERT_EQ(replaced.status, 200) << replaced.describe();
@@ -451,7 +460,8 @@ TEST_P(PhoneNumbersTest, TheNumberIsImmutableAndMustBeE164) {
     EXPECT_EQ(same.status, 200) << same.describe();
     EXPECT_EQ(api->get("/api/phone-numbers/" + id).json()["number"], "+14155550101");
 
-    for (const char* bad : {"4155550100", "+04155550100", "+1", "+1415555010012345", "+1 415 555 0100", "", "+1415x550100"}) {
+    for (const char* bad :
+         {"4155550100", "+04155550100", "+1", "+1415555010012345", "+1 415 555 0100", "", "+1415x550100"}) {
         auto reply = api->post("/api/phone-numbers", {{"number", bad}});
         EXPECT_PROBLEM(reply, 422, "validation_failed") << bad;
         EXPECT_TRUE(error_for(reply, "/number").is_object()) << bad << " " << reply.body;
@@ -564,15 +574,16 @@ TEST_P(CallsTest, InvalidCallsAre422) {
         Json value;
         std::string pointer;
     };
-    std::vector<Case> cases = {{"direction", "sideways", "/direction"},
-                               {"status", "ringing", "/status"},
-                               {"duration", -1, "/duration"},
-                               {"sentiment", "angry", "/sentiment"},
-                               {"started_at", "yesterday", "/started_at"},
-                               {"ended_at", "2026-02-30T00:00:00Z", "/ended_at"},
-                               {"transcript", Json::array({{{"speaker", "robot"}, {"text", "x"}}}), "/transcript/0/speaker"},
-                               {"latency", {{"e2e", {{"p50", -5}}}}, "/latency/e2e/p50"},
-                               {"extra", 1, ""}};
+    std::vector<Case> cases = {
+        {"direction", "sideways", "/direction"},
+        {"status", "ringing", "/status"},
+        {"duration", -1, "/duration"},
+        {"sentiment", "angry", "/sentiment"},
+        {"started_at", "yesterday", "/started_at"},
+        {"ended_at", "2026-02-30T00:00:00Z", "/ended_at"},
+        {"transcript", Json::array({{{"speaker", "robot"}, {"text", "x"}}}), "/transcript/0/speaker"},
+        {"latency", {{"e2e", {{"p50", -5}}}}, "/latency/e2e/p50"},
+        {"extra", 1, ""}};
     for (const auto& c : cases) {
         Json body = base;
         body[c.field] = c.value;
@@ -593,13 +604,21 @@ TEST_P(CallsTest, InvalidCallsAre422) {
 TEST_P(CallsTest, EveryFilterAndTheTimeRange) {
     std::string a = create_agent("A")["id"];
     std::string b = create_agent("B")["id"];
-    std::string c1 = create_call({{"agent_id", a}, {"direction", "inbound"}, {"status", "completed"},
+    std::string c1 = create_call({{"agent_id", a},
+                                  {"direction", "inbound"},
+                                  {"status", "completed"},
                                   {"started_at", "2026-01-01T10:00:00Z"}})["id"];
-    std::string c2 = create_call({{"agent_id", a}, {"direction", "outbound"}, {"status", "failed"},
+    std::string c2 = create_call({{"agent_id", a},
+                                  {"direction", "outbound"},
+                                  {"status", "failed"},
                                   {"started_at", "2026-01-02T10:00:00.000Z"}})["id"];
-    std::string c3 = create_call({{"agent_id", b}, {"direction", "web"}, {"status", "in_progress"},
+    std::string c3 = create_call({{"agent_id", b},
+                                  {"direction", "web"},
+                                  {"status", "in_progress"},
                                   {"started_at", "2026-01-03T12:00:00+02:00"}})["id"];  // 10:00Z
-    std::string c4 = create_call({{"agent_id", b}, {"direction", "inbound"}, {"status", "completed"},
+    std::string c4 = create_call({{"agent_id", b},
+                                  {"direction", "inbound"},
+                                  {"status", "completed"},
                                   {"started_at", "2026-01-04T10:00:00-05:00"}})["id"];  // 15:00Z
 
     auto ids = [&](const std::string& query) {
@@ -633,8 +652,9 @@ TEST_P(CallsTest, EveryFilterAndTheTimeRange) {
     EXPECT_EQ(ids("?started_after=2026-01-04T15:00:00Z"), (V{c4}));
     EXPECT_EQ(ids("?status=completed&started_after=2026-01-02T00:00:00Z"), (V{c4}));
 
-    for (const char* bad : {"?status=done", "?direction=up", "?started_after=yesterday", "?started_before=2026-13-01T00:00:00Z",
-                            "?started_after=2026-02-30T00:00:00Z", "?status=", "?agent=x"}) {
+    for (const char* bad :
+         {"?status=done", "?direction=up", "?started_after=yesterday", "?started_before=2026-13-01T00:00:00Z",
+          "?started_after=2026-02-30T00:00:00Z", "?status=", "?agent=x"}) {
         EXPECT_PROBLEM(api->get(std::string("/api/calls") + bad), 400, "invalid_parameter") << bad;
     }
 }

@@ -36,7 +36,9 @@ protected:
         agent = create_agent(Json{{"name", "Original"}, {"settings", {{"temperature", 0.3}}}});
         agent_id = agent["id"];
         ASSERT_EQ(api->put("/api/agents/" + agent_id + "/flow",
-                           {{"start_node_id", "a"}, {"nodes", {{{"id", "a"}, {"type", "conversation"}, {"config", {{"text", "Hi"}}}}}}, {"edges", Json::array()}})
+                           {{"start_node_id", "a"},
+                            {"nodes", {{{"id", "a"}, {"type", "conversation"}, {"config", {{"text", "Hi"}}}}}},
+                            {"edges", Json::array()}})
                       .status,
                   200);
         number = create_number({{"number", "+14155550110"}, {"assigned_agent_id", agent_id}});
@@ -68,14 +70,29 @@ TEST_P(ErrorsTest, MalformedJsonIs400) {
 
 TEST_P(ErrorsTest, EveryApiRouteNeedsAKey) {
     std::string id = create_agent("Guarded")["id"];
-    std::vector<std::pair<std::string, std::string>> routes = {
-        {"GET", "/api/agents"},           {"POST", "/api/agents"},           {"GET", "/api/agents/" + id},
-        {"PUT", "/api/agents/" + id},     {"DELETE", "/api/agents/" + id},   {"GET", "/api/agents/" + id + "/flow"},
-        {"PUT", "/api/agents/" + id + "/flow"}, {"GET", "/api/calls"},      {"POST", "/api/calls"},
-        {"GET", "/api/calls/call_x"},     {"GET", "/api/phone-numbers"},     {"POST", "/api/phone-numbers"},
-        {"GET", "/api/phone-numbers/pn_x"}, {"PUT", "/api/phone-numbers/pn_x"}, {"DELETE", "/api/phone-numbers/pn_x"},
-        {"GET", "/api/keys"},             {"POST", "/api/keys"},             {"DELETE", "/api/keys/key_x"},
-        {"GET", "/api/plugins"}};
+    std::vector<std::pair<std::string, std::string>> routes = {{"GET", "/api/agents"},
+                                                               {"POST", "/api/agents"},
+                                                               {"GET", "/api/agents/" + id},
+                                                               {"PUT", "/api/agents/" + id},
+                                                               {"DELETE", "/api/agents/" + id},
+                                                               {"GET", "/api/agents/" + id + "/flow"},
+                                                               {"PUT", "/api/agents/" + id + "/flow"},
+                                                               {"GET", "/api/calls"},
+                                                               {"POST", "/api/calls"},
+                                                               {"GET", "/api/calls/call_x"},
+                                                               {"GET", "/api/phone-numbers"},
+                                                               {"POST", "/api/phone-numbers"},
+                                                               {"GET", "/api/phone-numbers/pn_x"},
+                                                               {"PUT", "/api/phone-numbers/pn_x"},
+                                                               {"DELETE", "/api/phone-numbers/pn_x"},
+                                                               {"GET", "/api/keys"},
+                                                               {"POST", "/api/keys"},
+                                                               {"DELETE", "/api/keys/key_x"},
+                                                               {"GET", "/api/plugins"},
+                                                               {"POST", "/api/system/reload"},
+                                                               {"POST", "/api/test/tts"},
+                                                               {"GET", "/api/analytics"},
+                                                               {"GET", "/api/calls/call_x/recording"}};
     auto anonymous = voxd->client("");
     auto wrong = voxd->client("vox_0000000000000000000000000000000000000000");
     for (const auto& [method, path] : routes) {
@@ -138,17 +155,14 @@ TEST_P(ErrorsTest, WrongMethodsAre405WithAllow) {
         const char* path;
         const char* allow;
     };
-    for (const auto& c : {Case{"DELETE", "/api/agents", "GET, HEAD, POST"},
-                          Case{"PATCH", "/api/agents/agent_x", "DELETE, GET, HEAD, PUT"},
-                          Case{"POST", "/api/agents/agent_x/flow", "GET, HEAD, PUT"},
-                          Case{"PUT", "/api/calls", "GET, HEAD, POST"},
-                          Case{"DELETE", "/api/calls/call_x", "GET, HEAD"},
-                          Case{"PUT", "/api/phone-numbers", "GET, HEAD, POST"},
-                          Case{"POST", "/api/phone-numbers/pn_x", "DELETE, GET, HEAD, PUT"},
-                          Case{"PUT", "/api/keys", "GET, HEAD, POST"},
-                          Case{"GET", "/api/keys/key_x", "DELETE"},
-                          Case{"POST", "/healthz", "GET, HEAD"},
-                          Case{"DELETE", "/openapi.json", "GET, HEAD"}}) {
+    for (const auto& c :
+         {Case{"DELETE", "/api/agents", "GET, HEAD, POST"},
+          Case{"PATCH", "/api/agents/agent_x", "DELETE, GET, HEAD, PUT"},
+          Case{"POST", "/api/agents/agent_x/flow", "GET, HEAD, PUT"}, Case{"PUT", "/api/calls", "GET, HEAD, POST"},
+          Case{"DELETE", "/api/calls/call_x", "GET, HEAD"}, Case{"PUT", "/api/phone-numbers", "GET, HEAD, POST"},
+          Case{"POST", "/api/phone-numbers/pn_x", "DELETE, GET, HEAD, PUT"},
+          Case{"PUT", "/api/keys", "GET, HEAD, POST"}, Case{"GET", "/api/keys/key_x", "DELETE"},
+          Case{"POST", "/healthz", "GET, HEAD"}, Case{"DELETE", "/openapi.json", "GET, HEAD"}}) {
         auto reply = api->request(c.method, c.path);
         EXPECT_PROBLEM(reply, 405, "method_not_allowed") << c.method << " " << c.path;
         EXPECT_EQ(reply.header("allow"), c.allow) << c.method << " " << c.path;
@@ -160,8 +174,8 @@ TEST_P(ErrorsTest, ConflictsAre409AndChangeNothing) {
     Json before = snapshot();
     auto duplicate = api->post("/api/phone-numbers", {{"number", "+14155550110"}});
     EXPECT_PROBLEM(duplicate, 409, "duplicate_phone_number");
-    auto duplicate_assigned =
-        api->post("/api/phone-numbers", {{"number", "+14155550110"}, {"assigned_agent_id", agent_id}, {"nickname", "2"}});
+    auto duplicate_assigned = api->post(
+        "/api/phone-numbers", {{"number", "+14155550110"}, {"assigned_agent_id", agent_id}, {"nickname", "2"}});
     EXPECT_PROBLEM(duplicate_assigned, 409, "duplicate_phone_number");
     EXPECT_PROBLEM(api->del("/api/agents/" + agent_id), 409, "agent_has_phone_numbers");
     Json keys = api->get("/api/keys").json();
@@ -214,10 +228,12 @@ TEST_P(ErrorsTest, ValidationFailuresAre422WithJsonPointers) {
     // An unknown member is refused as a whole.
     EXPECT_PROBLEM(api->post("/api/agents", {{"name", "x"}, {"colour", "blue"}}), 422, "validation_failed");
     // The bounds themselves are fine.
-    create_agent(Json{{"name", "bounds low"},
-                      {"settings", {{"temperature", 0}, {"max_tokens", 1}, {"tts_speed", 0.5}, {"endpointing_ms", 100}}}});
-    create_agent(Json{{"name", "bounds high"},
-                      {"settings", {{"temperature", 2}, {"max_tokens", 32768}, {"tts_speed", 2}, {"endpointing_ms", 5000}}}});
+    create_agent(
+        Json{{"name", "bounds low"},
+             {"settings", {{"temperature", 0}, {"max_tokens", 1}, {"tts_speed", 0.5}, {"endpointing_ms", 100}}}});
+    create_agent(
+        Json{{"name", "bounds high"},
+             {"settings", {{"temperature", 2}, {"max_tokens", 32768}, {"tts_speed", 2}, {"endpointing_ms", 5000}}}});
     EXPECT_EQ(list_all("/api/agents").size(), 2u);
 }
 
@@ -236,19 +252,21 @@ TEST_P(ErrorsTest, RejectedWritesChangeNothing) {
     attempt("agent 422 provider", api->put(agent_path, {{"name", "Changed"}, {"voice", "nobody"}}));
     attempt("agent 422 model", api->put(agent_path, {{"name", "Changed"}, {"model", "gpt-4o"}}));
     attempt("agent 400", api->request("PUT", agent_path, std::string("{\"name\":\"Changed\"")));
-    attempt("agent 415", api->request("PUT", agent_path, std::string("{\"name\":\"Changed\"}"),
-                                      {{"Content-Type", "text/plain"}}));
-    attempt("flow 422", api->put(agent_path + "/flow", {{"start_node_id", "zz"},
-                                                         {"nodes", {{{"id", "b"}, {"type", "conversation"}, {"config", {{"text", "Hi"}}}}}},
-                                                         {"edges", Json::array()}}));
-    attempt("number 422", api->put("/api/phone-numbers/" + number_id,
-                                   {{"nickname", "Changed"}, {"number", "+14155550111"}}));
+    attempt("agent 415",
+            api->request("PUT", agent_path, std::string("{\"name\":\"Changed\"}"), {{"Content-Type", "text/plain"}}));
+    attempt("flow 422", api->put(agent_path + "/flow",
+                                 {{"start_node_id", "zz"},
+                                  {"nodes", {{{"id", "b"}, {"type", "conversation"}, {"config", {{"text", "Hi"}}}}}},
+                                  {"edges", Json::array()}}));
+    attempt("number 422",
+            api->put("/api/phone-numbers/" + number_id, {{"nickname", "Changed"}, {"number", "+14155550111"}}));
     attempt("number 422 agent", api->put("/api/phone-numbers/" + number_id,
                                          {{"nickname", "Changed"}, {"assigned_agent_id", "agent_gone"}}));
     attempt("number 409", api->post("/api/phone-numbers", {{"number", "+14155550110"}}));
     attempt("agent 409", api->del(agent_path));
     attempt("new agent 422", api->post("/api/agents", {{"name", "New"}, {"language", "xx-XX"}}));
-    attempt("call 422", api->post("/api/calls", {{"agent_id", "agent_gone"}, {"direction", "web"}, {"status", "completed"}}));
+    attempt("call 422",
+            api->post("/api/calls", {{"agent_id", "agent_gone"}, {"direction", "web"}, {"status", "completed"}}));
     attempt("key 422", api->post("/api/keys", {{"name", "k"}, {"role", "owner"}}));
     Json reader = api->post("/api/keys", {{"name", "reader"}, {"role", "read_only"}}).json();
     before = snapshot();  // now with the reader key
@@ -270,9 +288,9 @@ TEST_P(ErrorsTest, BodiesOverTheLimitAre413) {
     EXPECT_EQ(fits.status, 201) << fits.describe();
 
     std::string over = exactly + " ";
-    std::string request = "POST /api/agents HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
-                          std::string(kTestApiKey) + "\r\nContent-Type: application/json\r\nContent-Length: " +
-                          std::to_string(over.size()) + "\r\n\r\n" + over;
+    std::string request =
+        "POST /api/agents HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + std::string(kTestApiKey) +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(over.size()) + "\r\n\r\n" + over;
     auto reply = raw_exchange(voxd->port(), request);
     ASSERT_PROBLEM(reply, 413, "body_too_large");
     EXPECT_EQ(reply.json()["max_bytes"], 1 << 20);
@@ -286,10 +304,10 @@ TEST_P(ErrorsTest, TheBodyLimitFollowsConfiguration) {
     std::string small = "{\"name\":\"small\",\"description\":\"" + std::string(1900, 'd') + "\"}";
     EXPECT_EQ(api->request("POST", "/api/agents", small).status, 201);
     std::string big = "{\"name\":\"big\",\"description\":\"" + std::string(2100, 'd') + "\"}";
-    auto reply = raw_exchange(voxd->port(), "POST /api/agents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
-                                                std::string(kTestApiKey) +
-                                                "\r\nContent-Type: application/json\r\nContent-Length: " +
-                                                std::to_string(big.size()) + "\r\n\r\n" + big);
+    auto reply = raw_exchange(
+        voxd->port(), "POST /api/agents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + std::string(kTestApiKey) +
+                          "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(big.size()) +
+                          "\r\n\r\n" + big);
     ASSERT_PROBLEM(reply, 413, "body_too_large");
     EXPECT_EQ(reply.json()["max_bytes"], 2048);
 }
@@ -335,7 +353,8 @@ TEST_P(ErrorsTest, RefusedBodiesAreNotReadAsTheNextRequest) {
     // A keep-alive client whose request is refused before its body is read
     // (401, 403, 405, 415, 413) sends its next request on the same connection:
     // the server must answer that request, not the leftover body bytes.
-    std::string reader_key = api->post("/api/keys", {{"name", "reader"}, {"role", "read_only"}}).json().value("key", "");
+    std::string reader_key =
+        api->post("/api/keys", {{"name", "reader"}, {"role", "read_only"}}).json().value("key", "");
     struct Case {
         const char* what;
         std::string key;
@@ -344,11 +363,11 @@ TEST_P(ErrorsTest, RefusedBodiesAreNotReadAsTheNextRequest) {
         Headers headers;
         int status;
     };
-    for (const auto& c : {Case{"401", "", "POST", "/api/agents", {}, 401},
-                          Case{"403", reader_key, "POST", "/api/agents", {}, 403},
-                          Case{"405", std::string(kTestApiKey), "PUT", "/api/agents", {}, 405},
-                          Case{"415", std::string(kTestApiKey), "POST", "/api/agents", {{"Content-Type", "text/plain"}}, 415},
-                          Case{"404", std::string(kTestApiKey), "POST", "/api/nothing-here", {}, 404}}) {
+    for (const auto& c :
+         {Case{"401", "", "POST", "/api/agents", {}, 401}, Case{"403", reader_key, "POST", "/api/agents", {}, 403},
+          Case{"405", std::string(kTestApiKey), "PUT", "/api/agents", {}, 405},
+          Case{"415", std::string(kTestApiKey), "POST", "/api/agents", {{"Content-Type", "text/plain"}}, 415},
+          Case{"404", std::string(kTestApiKey), "POST", "/api/nothing-here", {}, 404}}) {
         SCOPED_TRACE(c.what);
         Client client = voxd->client(c.key);
         client.set_reuse_after_refused_body(true);
@@ -374,7 +393,8 @@ TEST_P(ErrorsTest, ARefusedBodyIsNeverExecutedAsARequest) {
     auto reply = raw_exchange(voxd->port(), outer, options);
     EXPECT_PROBLEM(reply, 401, "missing_api_key");
     std::size_t answers = 0;
-    for (std::size_t at = reply.raw.find("HTTP/1.1 "); at != std::string::npos; at = reply.raw.find("HTTP/1.1 ", at + 1))
+    for (std::size_t at = reply.raw.find("HTTP/1.1 "); at != std::string::npos;
+         at = reply.raw.find("HTTP/1.1 ", at + 1))
         ++answers;
     EXPECT_EQ(answers, 1u) << "the body was answered as a request of its own:\n" << reply.raw.substr(0, 1500);
     EXPECT_EQ(api->get("/api/agents/" + id).status, 200) << "the smuggled DELETE was executed";

@@ -52,10 +52,13 @@ const std::set<std::pair<std::string, std::string>> kExercised = {
     {"get", "/openapi.json"},
 };
 
-const std::set<std::pair<std::string, std::string>> kLiveCallOperations = {
-    {"post", "/api/calls/start"}, {"post", "/api/calls/end"}, {"post", "/api/test/create-room"},
-    {"post", "/api/test/agent/{agent_id}"}, {"get", "/ws/calls/{call_id}"}, {"get", "/ws/events"},
-    {"get", "/api/calls/{call_id}/recording"}};
+const std::set<std::pair<std::string, std::string>> kLiveCallOperations = {{"post", "/api/calls/start"},
+                                                                           {"post", "/api/calls/end"},
+                                                                           {"post", "/api/test/create-room"},
+                                                                           {"post", "/api/test/agent/{agent_id}"},
+                                                                           {"get", "/ws/calls/{call_id}"},
+                                                                           {"get", "/ws/events"},
+                                                                           {"get", "/api/calls/{call_id}/recording"}};
 
 const std::set<std::string> kHttpMethods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
 
@@ -84,7 +87,7 @@ std::string substitute(std::string pattern, const std::map<std::string, std::str
 // data, plugin-defined capabilities and settings schemas).
 void non_snake_case_keys(const Json& node, const std::string& at, std::vector<std::string>& found) {
     static const std::regex snake("^[a-z][a-z0-9]*(_[a-z0-9]+)*$");
-    static const std::set<std::string> free_form = {"metadata", "variables", "config", "condition",
+    static const std::set<std::string> free_form = {"metadata",     "variables",       "config",    "condition",
                                                     "capabilities", "settings_schema", "configured"};
     if (node.is_array()) {
         for (std::size_t i = 0; i < node.size(); ++i) non_snake_case_keys(node[i], at + "/" + std::to_string(i), found);
@@ -119,11 +122,16 @@ protected:
 
     // A valid body for each request schema (also checked against the document).
     Json sample_body(const std::string& method, const std::string& path, const std::string& agent_id, int serial) {
-        if (path == "/api/agents" || path == "/api/agents/{agent_id}") return {{"name", "Tour " + std::to_string(serial)}};
+        if (path == "/api/agents" || path == "/api/agents/{agent_id}")
+            return {{"name", "Tour " + std::to_string(serial)}};
         if (path == "/api/agents/{agent_id}/flow")
-            return {{"start_node_id", "a"}, {"nodes", {{{"id", "a"}, {"type", "conversation"}, {"config", {{"text", "Hi"}}}}}}, {"edges", Json::array()}};
-        if (path == "/api/phone-numbers" && method == "post") return {{"number", "+1415555060" + std::to_string(serial % 10)}};
-        if (path == "/api/phone-numbers/{phone_number_id}") return {{"nickname", "toured"}, {"assigned_agent_id", agent_id}};
+            return {{"start_node_id", "a"},
+                    {"nodes", {{{"id", "a"}, {"type", "conversation"}, {"config", {{"text", "Hi"}}}}}},
+                    {"edges", Json::array()}};
+        if (path == "/api/phone-numbers" && method == "post")
+            return {{"number", "+1415555060" + std::to_string(serial % 10)}};
+        if (path == "/api/phone-numbers/{phone_number_id}")
+            return {{"nickname", "toured"}, {"assigned_agent_id", agent_id}};
         if (path == "/api/calls") return {{"agent_id", agent_id}, {"direction", "web"}, {"status", "completed"}};
         if (path == "/api/keys") return {{"name", "tour key"}, {"role", "read_only"}};
         if (path == "/api/test/tts") return {{"agent_id", agent_id}, {"text", "Tour."}};
@@ -147,8 +155,8 @@ TEST_P(OpenApiTest, TheDocumentIsOpenApi31WithResolvableCompilableSchemas) {
 
     std::set<std::string> components;
     for (const auto& [name, schema] : doc["components"]["schemas"].items()) components.insert(name);
-    for (const char* name : {"Agent", "AgentInput", "AgentSettings", "ApiKey", "ApiKeyInput", "Call", "CallInput", "Flow",
-                             "Latency", "Percentiles", "PhoneNumber", "PhoneNumberInput", "Problem"})
+    for (const char* name : {"Agent", "AgentInput", "AgentSettings", "ApiKey", "ApiKeyInput", "Call", "CallInput",
+                             "Flow", "Latency", "Percentiles", "PhoneNumber", "PhoneNumberInput", "Problem"})
         EXPECT_TRUE(components.count(name)) << "components.schemas lacks " << name;
 
     std::vector<std::string> refs;
@@ -191,7 +199,8 @@ TEST_P(OpenApiTest, TheDocumentIsOpenApi31WithResolvableCompilableSchemas) {
 TEST_P(OpenApiTest, TheDocumentListsExactlyTheExercisedRoutes) {
     auto listed = documented();
     for (const auto& operation : kExercised)
-        EXPECT_TRUE(listed.count(operation)) << upper(operation.first) << " " << operation.second << " is not documented";
+        EXPECT_TRUE(listed.count(operation))
+            << upper(operation.first) << " " << operation.second << " is not documented";
     for (const auto& operation : listed)
         EXPECT_TRUE(kExercised.count(operation))
             << upper(operation.first) << " " << operation.second << " is documented but not exercised by tests/api";
@@ -338,9 +347,14 @@ TEST_P(OpenApiTest, TheCheckerCatchesWhatItShould) {
     Reply problem;
     problem.status = 404;
     problem.headers = {{"content-type", "application/problem+json"}, {"x-request-id", "abc"}};
-    problem.body = Json{{"type", "urn:vox:problem:not_found"}, {"title", "Not found"}, {"status", 404},
-                        {"detail", "x"}, {"code", "not_found"}, {"request_id", "abc"}}
-                       .dump();
+    problem.body = Json{
+        {"type", "urn:vox:problem:not_found"},
+        {"title", "Not found"},
+        {"status", 404},
+        {"detail", "x"},
+        {"code", "not_found"},
+        {"request_id",
+         "abc"}}.dump();
     EXPECT_TRUE(checker.check("GET", target, problem).empty());
     Reply other_id = problem;
     other_id.headers["x-request-id"] = "different";

@@ -22,7 +22,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-
 namespace vox::call {
 namespace {
 

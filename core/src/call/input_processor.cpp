@@ -47,7 +47,8 @@ void InputProcessor::handle_audio(pipeline::Frame frame) {
     if (decision.speech_started) {
         call_.turn += 1;
         call_.last_activity_ns = frame.time_ns;
-        call_.turns[call_.turn].speech_start = frame.time_ns - static_cast<std::int64_t>(decision.speech_ms) * 1'000'000;
+        call_.turns[call_.turn].speech_start =
+            frame.time_ns - static_cast<std::int64_t>(decision.speech_ms) * 1'000'000;
         call_.emit({{"type", "user_start_talking"}, {"turn", call_.turn}});
         push(pipeline::Frame::make(pipeline::FrameType::user_started_speaking, call_.turn, 0, frame.time_ns));
         for (auto& earlier : preroll_) push(std::move(earlier));

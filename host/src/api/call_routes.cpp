@@ -56,19 +56,25 @@ void add_call_routes(ApiRoutes& routes, ApiContext& context, std::filesystem::pa
     list_parameters.push_back(query_parameter("agent_id", "Only this agent's calls."));
     list_parameters.push_back(query_parameter("status", "completed, failed or in_progress.",
                                               {{"enum", {"completed", "failed", "in_progress"}}}));
-    list_parameters.push_back(query_parameter("direction", "inbound, outbound or web.",
-                                              {{"enum", {"inbound", "outbound", "web"}}}));
+    list_parameters.push_back(
+        query_parameter("direction", "inbound, outbound or web.", {{"enum", {"inbound", "outbound", "web"}}}));
     list_parameters.push_back(query_parameter("started_after", "Calls that started at or after this time (ISO-8601).",
                                               {{"type", "string"}, {"format", "date-time"}}));
     list_parameters.push_back(query_parameter("started_before", "Calls that started before this time (ISO-8601).",
                                               {{"type", "string"}, {"format", "date-time"}}));
-    ApiOperation list{"get", "/api/calls", "listCalls", "List calls, newest first",
-                      "A JSON array; X-Next-Cursor and Link name the next page.", tags, list_parameters, std::nullopt,
+    ApiOperation list{"get",
+                      "/api/calls",
+                      "listCalls",
+                      "List calls, newest first",
+                      "A JSON array; X-Next-Cursor and Link name the next page.",
+                      tags,
+                      list_parameters,
+                      std::nullopt,
                       {{200, json_response("The calls", "call", true)}, {400, problem_response("A bad filter")}}};
     routes.add(list, [&context](HttpExchange& exchange) {
         auto query = query_parameters(exchange);
-        reject_unknown_parameters(query, {"limit", "cursor", "agent_id", "status", "direction", "started_after",
-                                          "started_before"});
+        reject_unknown_parameters(
+            query, {"limit", "cursor", "agent_id", "status", "direction", "started_after", "started_before"});
         storage::CallFilter filter;
         if (auto it = query.find("agent_id"); it != query.end()) {
             if (!is_id_of("agent", it->second))
@@ -84,8 +90,14 @@ void add_call_routes(ApiRoutes& routes, ApiContext& context, std::filesystem::pa
         exchange.send_json(200, json(page.items));
     });
 
-    ApiOperation get{"get", "/api/calls/{call_id}", "getCall", "Get a call with its transcript and latency", "", tags,
-                     {path_parameter("call_id", "The call's id (call_...).")}, std::nullopt,
+    ApiOperation get{"get",
+                     "/api/calls/{call_id}",
+                     "getCall",
+                     "Get a call with its transcript and latency",
+                     "",
+                     tags,
+                     {path_parameter("call_id", "The call's id (call_...).")},
+                     std::nullopt,
                      {{200, json_response("The call", "call")}, {404, problem_response("No such call")}}};
     routes.add(get, [&context](HttpExchange& exchange) {
         std::string id = path_id(exchange, "call_id", "call", "call");
@@ -131,32 +143,40 @@ void add_call_routes(ApiRoutes& routes, ApiContext& context, std::filesystem::pa
         if (!send_recording_file(exchange, recording_path(recordings_dir, id))) throw no_recording();
     });
 
-    ApiOperation create{"post", "/api/calls", "logCall", "Log a call",
+    ApiOperation create{"post",
+                        "/api/calls",
+                        "logCall",
+                        "Log a call",
                         "Records a call that happened elsewhere (an import, another system). The agent must exist.",
-                        tags, {}, "call_input",
+                        tags,
+                        {},
+                        "call_input",
                         {{201, json_response("The call record", "call")}, {422, problem_response("Invalid input")}}};
     routes.add(create, [&context](HttpExchange& exchange) {
         json input = read_json_body(exchange, context.max_body_bytes);
         validate_against("call_input", input);
         std::string agent_id = input["agent_id"];
         if (!context.store.agents->get(agent_id))
-            throw validation_failed(json::array({{{"field", "/agent_id"}, {"message", "agent " + agent_id + " does not exist"}}}));
+            throw validation_failed(
+                json::array({{{"field", "/agent_id"}, {"message", "agent " + agent_id + " does not exist"}}}));
         std::string now = time::now_iso8601();
-        json call = {{"id", new_id("call")},
-                     {"agent_id", agent_id},
-                     {"phone_number", input.value("phone_number", "")},
-                     {"direction", input["direction"]},
-                     {"status", input["status"]},
-                     {"started_at", normalised_time(input, "started_at", now)},
-                     {"ended_at", input.contains("ended_at") ? json(normalised_time(input, "ended_at", now)) : json(nullptr)},
-                     {"duration", input.value("duration", 0.0)},
-                     {"sentiment", input.value("sentiment", "unknown")},
-                     {"disconnection_reason", input.contains("disconnection_reason") ? input["disconnection_reason"] : json(nullptr)},
-                     {"latency", input.value("latency", json::object())},
-                     {"transcript", input.value("transcript", json::array())},
-                     {"recording_url", input.contains("recording_url") ? input["recording_url"] : json(nullptr)},
-                     {"metadata", input.value("metadata", json::object())},
-                     {"created_at", now}};
+        json call = {
+            {"id", new_id("call")},
+            {"agent_id", agent_id},
+            {"phone_number", input.value("phone_number", "")},
+            {"direction", input["direction"]},
+            {"status", input["status"]},
+            {"started_at", normalised_time(input, "started_at", now)},
+            {"ended_at", input.contains("ended_at") ? json(normalised_time(input, "ended_at", now)) : json(nullptr)},
+            {"duration", input.value("duration", 0.0)},
+            {"sentiment", input.value("sentiment", "unknown")},
+            {"disconnection_reason",
+             input.contains("disconnection_reason") ? input["disconnection_reason"] : json(nullptr)},
+            {"latency", input.value("latency", json::object())},
+            {"transcript", input.value("transcript", json::array())},
+            {"recording_url", input.contains("recording_url") ? input["recording_url"] : json(nullptr)},
+            {"metadata", input.value("metadata", json::object())},
+            {"created_at", now}};
         context.store.calls->create(call);
         exchange.response().set("Location", "/api/calls/" + call["id"].get<std::string>());
         exchange.send_json(201, call);

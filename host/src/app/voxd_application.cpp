@@ -1,9 +1,9 @@
 #include "app/voxd_application.hpp"
 
 #include "api/agent_routes.hpp"
+#include "api/agent_test_routes.hpp"
 #include "api/all_events_route.hpp"
 #include "api/analytics_routes.hpp"
-#include "api/agent_test_routes.hpp"
 #include "api/api_context.hpp"
 #include "api/api_routes.hpp"
 #include "api/call_routes.hpp"

@@ -63,8 +63,7 @@ bool CallManager::start_transport(const json& settings) {
                        {{"provider", kWebCallTransport}});
         return false;
     }
-    auto binding =
-        std::make_unique<TransportBinding>(*provider, generation->plugins->keep_plugin(*provider), settings);
+    auto binding = std::make_unique<TransportBinding>(*provider, generation->plugins->keep_plugin(*provider), settings);
     try {
         binding->start(*this);
     } catch (const ProviderError& error) {
@@ -97,8 +96,8 @@ CallManager::StartedCall CallManager::start_web_call(const StartRequest& request
                           {{"provider", kWebCallTransport}});
     json flow = store_.agents->get_flow(request.agent_id).value_or(json());
     ProviderGenerationPtr generation = providers_.current();
-    auto providers = resolve_call_providers(*agent, flow, *generation->plugins, generation->agents,
-                                            generation->vad_provider);
+    auto providers =
+        resolve_call_providers(*agent, flow, *generation->plugins, generation->agents, generation->vad_provider);
 
     auto call = std::make_shared<ActiveCall>();
     call->call_id = new_id("call");
@@ -116,10 +115,10 @@ CallManager::StartedCall CallManager::start_web_call(const StartRequest& request
         if (shutting_down_)
             throw CallRefusal(CallRefusalKind::transport_unavailable, "voxd is stopping", json::object());
         if (calls_.size() >= options_.calls.max_concurrent_calls)
-            throw CallRefusal(CallRefusalKind::too_many_calls,
-                              "this server already has " + std::to_string(calls_.size()) +
-                                  " live calls (calls.max_concurrent_calls)",
-                              {{"max_concurrent_calls", options_.calls.max_concurrent_calls}});
+            throw CallRefusal(
+                CallRefusalKind::too_many_calls,
+                "this server already has " + std::to_string(calls_.size()) + " live calls (calls.max_concurrent_calls)",
+                {{"max_concurrent_calls", options_.calls.max_concurrent_calls}});
         calls_.emplace(call->call_id, call);  // holds the slot
     }
     try {
@@ -172,19 +171,16 @@ json CallManager::end_call(const std::string& call_id) {
         if (auto it = calls_.find(call_id); it != calls_.end()) {
             call = it->second;
             switch (call->state) {
-                case ActiveCall::State::waiting:
-                    timer_.cancel(call->expiry);
-                    call->state = ActiveCall::State::ending;
-                    without_session = true;
-                    break;
-                case ActiveCall::State::joining:
-                    if (!call->pending_end) call->pending_end = "api_hangup";
-                    break;
-                case ActiveCall::State::live:
-                    session = call->session;
-                    break;
-                case ActiveCall::State::ending:
-                    break;
+            case ActiveCall::State::waiting:
+                timer_.cancel(call->expiry);
+                call->state = ActiveCall::State::ending;
+                without_session = true;
+                break;
+            case ActiveCall::State::joining:
+                if (!call->pending_end) call->pending_end = "api_hangup";
+                break;
+            case ActiveCall::State::live: session = call->session; break;
+            case ActiveCall::State::ending: break;
             }
         }
     }
@@ -228,7 +224,8 @@ void CallManager::watch(const std::string& call_id, std::unique_ptr<Poco::Net::W
     try {
         record = store_.calls->get(call_id);
     } catch (const std::exception& error) {
-        vox::log::error("events", "cannot read the call for its snapshot", {{"call_id", call_id}, {"error", error.what()}});
+        vox::log::error("events", "cannot read the call for its snapshot",
+                        {{"call_id", call_id}, {"error", error.what()}});
     }
     bool ended = !live || !record || record->value("status", "") != "in_progress";
     json snapshot = {{"type", "snapshot"}, {"call", record ? *record : json(nullptr)}};
@@ -255,8 +252,7 @@ void CallManager::shutdown(std::chrono::milliseconds timeout) {
         }
     }
     if (!waiting.empty() || !sessions.empty())
-        vox::log::info("calls", "ending live calls (server_restart)",
-                       {{"calls", waiting.size() + sessions.size()}});
+        vox::log::info("calls", "ending live calls (server_restart)", {{"calls", waiting.size() + sessions.size()}});
     for (auto& call : waiting) end_without_session(call, "server_restart");
     for (auto& session : sessions)
         if (session) session->end("server_restart");
@@ -399,7 +395,8 @@ void CallManager::open_session(const std::shared_ptr<ActiveCall>& call) {
                         {{"call_id", call->call_id}, {"error", error.what()}});
         failure = provider_failure_reason(error.provider_key());
     } catch (const std::exception& error) {
-        vox::log::error("calls", "cannot open the call's session", {{"call_id", call->call_id}, {"error", error.what()}});
+        vox::log::error("calls", "cannot open the call's session",
+                        {{"call_id", call->call_id}, {"error", error.what()}});
         failure = "error_internal";
     }
     std::optional<std::string> pending_end;
@@ -463,8 +460,8 @@ void CallManager::end_without_session(const std::shared_ptr<ActiveCall>& call, c
     conclude(call, record, joined, ms_since(call->created_at), 0, std::nullopt);
 }
 
-void CallManager::conclude(const std::shared_ptr<ActiveCall>& call, const json& record, bool counted,
-                           std::int64_t t_ms, std::int64_t duration_ms, std::optional<double> mean_e2e_ms) {
+void CallManager::conclude(const std::shared_ptr<ActiveCall>& call, const json& record, bool counted, std::int64_t t_ms,
+                           std::int64_t duration_ms, std::optional<double> mean_e2e_ms) {
     std::string reason = record.value("disconnection_reason", "error_internal");
     // 1. The record and the stats are committed before anyone hears of the end.
     try {

@@ -98,8 +98,7 @@ void EventHub::run() {
     auto release = [&](std::map<poco_socket_t, std::shared_ptr<EventWatcher>>::iterator it) {
         try {
             polled.remove(it->second->socket());
-        } catch (const Poco::Exception&) {
-        }
+        } catch (const Poco::Exception&) {}
         it->second->close_socket();
         {
             std::lock_guard lock(mutex_);
@@ -124,7 +123,8 @@ void EventHub::run() {
         if (!watchers.empty()) {
             Poco::Net::PollSet::SocketModeMap ready;
             try {
-                ready = polled.poll(Poco::Timespan(std::chrono::duration_cast<std::chrono::microseconds>(kPollInterval).count()));
+                ready = polled.poll(
+                    Poco::Timespan(std::chrono::duration_cast<std::chrono::microseconds>(kPollInterval).count()));
             } catch (const Poco::Exception& error) {
                 vox::log::warn("events", "polling event sockets failed", {{"error", error.displayText()}});
             }

@@ -8,8 +8,8 @@
 namespace vox::host {
 namespace {
 
-constexpr std::size_t kMaxQueued = 1000;                 // events waiting for the snapshot
-constexpr auto kCloseGrace = std::chrono::seconds(2);    // for the peer's close frame
+constexpr std::size_t kMaxQueued = 1000;               // events waiting for the snapshot
+constexpr auto kCloseGrace = std::chrono::seconds(2);  // for the peer's close frame
 constexpr int kMaxClientFrame = 64 * 1024;
 
 Poco::Timespan to_timespan(std::chrono::milliseconds duration) {
@@ -78,8 +78,7 @@ void EventWatcher::send_locked(const std::string& text, int flags) {
         socket_->sendFrame(text.data(), static_cast<int>(text.size()), flags);
     } catch (const Poco::Exception& error) {
         // A timeout leaves a frame half-written: the stream is unusable either way.
-        vox::log::debug("events", "dropping an event socket that does not take data",
-                        {{"error", error.displayText()}});
+        vox::log::debug("events", "dropping an event socket that does not take data", {{"error", error.displayText()}});
         state_ = State::done;
     }
 }
@@ -116,11 +115,13 @@ void EventWatcher::read() {
         state_ = State::done;
     } else if (opcode == Poco::Net::WebSocket::FRAME_OP_CLOSE) {
         // Our close answered, or the peer closing first: answer it, then done.
-        if (state_ == State::buffering || state_ == State::live) start_close_locked(Poco::Net::WebSocket::WS_NORMAL_CLOSE);
+        if (state_ == State::buffering || state_ == State::live)
+            start_close_locked(Poco::Net::WebSocket::WS_NORMAL_CLOSE);
         state_ = State::done;
     } else if (opcode == Poco::Net::WebSocket::FRAME_OP_PING && (state_ == State::live || state_ == State::buffering)) {
         send_locked(std::string(buffer.begin(), buffer.size()),
-                    static_cast<int>(Poco::Net::WebSocket::FRAME_FLAG_FIN) | static_cast<int>(Poco::Net::WebSocket::FRAME_OP_PONG));
+                    static_cast<int>(Poco::Net::WebSocket::FRAME_FLAG_FIN) |
+                        static_cast<int>(Poco::Net::WebSocket::FRAME_OP_PONG));
     }
     // Anything else from the client is ignored (docs/protocol.md section 3).
 }
@@ -142,8 +143,7 @@ void EventWatcher::close_socket() {
     state_ = State::done;
     try {
         socket_->close();
-    } catch (const Poco::Exception&) {
-    }
+    } catch (const Poco::Exception&) {}
 }
 
 }  // namespace vox::host

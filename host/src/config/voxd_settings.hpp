@@ -49,17 +49,17 @@ struct AgentDefaults {
 
 // Live calls ([calls]).
 struct CallSettings {
-    std::size_t threads = 2;               // the call pipeline's shared pool
+    std::size_t threads = 2;                // the call pipeline's shared pool
     std::string vad_provider = "speexdsp";  // empty: the built-in energy detector
     std::chrono::milliseconds token_ttl{30'000};
     std::size_t max_concurrent_calls = 100;
-    bool recording = true;  // a stereo WAV of each call (calls.recording)
+    bool recording = true;                 // a stereo WAV of each call (calls.recording)
     std::filesystem::path recordings_dir;  // calls.recordings_dir; empty in the file: <data.dir>/recordings
 };
 
 struct VoxdSettings {
     HttpOptions http;
-    std::size_t max_body_bytes = 1 << 20;  // http.max_body_bytes
+    std::size_t max_body_bytes = 1 << 20;       // http.max_body_bytes
     std::chrono::milliseconds drain_timeout{};  // http.drain_timeout_ms
     std::string web_root;  // http.web_root; empty: the installed or source-tree dashboard (see web_root.hpp)
     std::filesystem::path data_dir;

@@ -1,17 +1,16 @@
 #include "http/http_service.hpp"
-#include "http/problem_error.hpp"
 
+#include "http/problem_error.hpp"
 #include "http/request_id.hpp"
 
 #include <vox/core/log.hpp>
-
-#include <spdlog/spdlog.h>
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Timespan.h>
+#include <spdlog/spdlog.h>
 
 #include <thread>
 
@@ -162,8 +161,7 @@ void HttpService::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPS
             for (const auto& [name, value] : refusal.headers()) response.set(name, value);
             try {
                 exchange.send_problem(refusal.problem());
-            } catch (const std::exception&) {
-            }
+            } catch (const std::exception&) {}
         }
         if (!exchange.responded()) exchange.mark_sent(refusal.problem().status);
     } catch (const std::exception& error) {
@@ -187,12 +185,12 @@ void HttpService::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPS
     // Building the fields is a measurable share of a small request: skip it unless logged.
     if (spdlog::default_logger_raw()->should_log(level))
         vox::log::write(level, "http", "request",
-                    {{"request_id", request_id},
-                     {"method", exchange.method()},
-                     {"path", exchange.path()},
-                     {"route", route_label},
-                     {"status", exchange.status()},
-                     {"duration_ms", seconds * 1000.0}});
+                        {{"request_id", request_id},
+                         {"method", exchange.method()},
+                         {"path", exchange.path()},
+                         {"route", route_label},
+                         {"status", exchange.status()},
+                         {"duration_ms", seconds * 1000.0}});
 }
 
 void HttpService::dispatch(HttpExchange& exchange, const Route& route) {

@@ -75,9 +75,9 @@ struct CallProviders {
 
 struct CallSetup {
     std::string call_id;
-    nlohmann::json agent;                                  // the agent as the API returns it
-    nlohmann::json variables = nlohmann::json::object();   // {{name}} substitutions
-    std::uint32_t sample_rate = 16000;                     // the transport's audio rate, both ways
+    nlohmann::json agent;                                 // the agent as the API returns it
+    nlohmann::json variables = nlohmann::json::object();  // {{name}} substitutions
+    std::uint32_t sample_rate = 16000;                    // the transport's audio rate, both ways
     CallProviders providers;
     nlohmann::json stt_settings = nlohmann::json::object();
     nlohmann::json tts_settings = nlohmann::json::object();  // e.g. {"voice": agent.voice}
@@ -108,13 +108,13 @@ struct CallSetup {
 
 // What a finished call leaves for its record (docs/protocol.md sections 5, 6).
 struct CallResult {
-    std::string disconnection_reason;  // user_hangup, inactivity, error_llm, ...
-    bool failed = false;               // status "failed" rather than "completed"
-    double duration_seconds = 0;       // from start() to the end
+    std::string disconnection_reason;                     // user_hangup, inactivity, error_llm, ...
+    bool failed = false;                                  // status "failed" rather than "completed"
+    double duration_seconds = 0;                          // from start() to the end
     nlohmann::json transcript = nlohmann::json::array();  // [{"speaker","text","start","end"}], seconds
     nlohmann::json latency = nlohmann::json::object();    // {"e2e","stt","llm","tts"}: percentiles, ms
-    double mean_e2e_latency_ms = 0;    // 0 when no turn was answered
-    std::size_t turns = 0;             // caller turns answered
+    double mean_e2e_latency_ms = 0;                       // 0 when no turn was answered
+    std::size_t turns = 0;                                // caller turns answered
     // With a flow: the nodes entered, in order ([{"node_id","type","t_ms"}]),
     // and the variables its nodes collected.
     nlohmann::json flow_path = nlohmann::json::array();
