@@ -61,18 +61,21 @@ TEST(VoxdReload, SighupAppliesNewProviderSettingsAndABrokenConfigChangesNothing)
     listing = wait_for_generation(port, 2);
     EXPECT_EQ(listing["generation"], 2) << voxd->output();
     EXPECT_EQ(configured_voice(listing), "second") << listing.dump(2);
-    EXPECT_FALSE(voxd->find_log("providers reloaded: new calls use the new generation").is_null()) << voxd->output();
+    // The new generation is published before the reload's log line is written: wait for the line.
+    auto wait_for_log = [&voxd](const std::string& message) {
+        auto until = std::chrono::steady_clock::now() + 5s;
+        while (voxd->find_log(message).is_null() && std::chrono::steady_clock::now() < until)
+            std::this_thread::sleep_for(50ms);
+        return voxd->find_log(message);
+    };
+    EXPECT_FALSE(wait_for_log("providers reloaded: new calls use the new generation").is_null()) << voxd->output();
     auto metrics = http_request(port, "GET", "/metrics");
     EXPECT_EQ(metrics.status, 200);
     EXPECT_NE(metrics.body.find("vox_plugins_loaded 1"), std::string::npos) << metrics.body;
 
     write_config(config_file, "third", "[http]\nmax_body_bytes = lots\n");
     voxd->send_signal(SIGHUP);
-    auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (voxd->find_log("reload refused: the configuration does not load; nothing changed").is_null() &&
-           std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(50ms);
-    auto refused = voxd->find_log("reload refused: the configuration does not load; nothing changed");
+    auto refused = wait_for_log("reload refused: the configuration does not load; nothing changed");
     ASSERT_FALSE(refused.is_null()) << voxd->output();
     EXPECT_NE(refused.value("error", "").find("max_body_bytes"), std::string::npos) << refused.dump();
     listing = plugins_of(port);
