@@ -755,6 +755,21 @@ export interface components {
         /** @description A call record. */
         Call: {
             agent_id: string;
+            /** @description Post-call analysis. Set when the call ends (method lexicon: the caller's words scored offline, English only), then replaced by the agent's LLM (method llm) when the agent has one; a call_analyzed event on /ws/events says when. */
+            call_analysis?: {
+                /** Format: date-time */
+                analyzed_at: string;
+                /** @description Whether the agent did what the caller needed (llm only). */
+                call_successful: boolean | null;
+                /** @description A few sentences on the call (llm only). */
+                call_summary: string | null;
+                /** @enum {unknown} */
+                method: "lexicon" | "llm";
+                /** @description The LLM provider that analysed the call (llm only). */
+                provider?: string;
+                /** @enum {unknown} */
+                user_sentiment: "positive" | "negative" | "neutral" | "unknown";
+            };
             /** @description Calls of an agent with a flow: the variables its nodes set. */
             collected_variables?: Record<string, never>;
             /** Format: date-time */
@@ -788,7 +803,10 @@ export interface components {
                 to: string;
             }[];
             recording_url?: string | null;
-            /** @enum {unknown} */
+            /**
+             * @description The caller's sentiment: call_analysis.user_sentiment once the call is analysed, else unknown.
+             * @enum {unknown}
+             */
             sentiment?: "positive" | "negative" | "neutral" | "unknown";
             /** Format: date-time */
             started_at: string;

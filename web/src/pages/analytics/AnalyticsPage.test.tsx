@@ -67,7 +67,13 @@ describe("AnalyticsPage", () => {
     expect(screen.getByTestId("tile-latency-p95")).toHaveTextContent("810 ms");
     expect(screen.getByTestId("tile-duration")).toHaveTextContent("41.2 s");
     expect(screen.getByText("9 completed, 2 failed, 1 in progress")).toBeInTheDocument();
-    expect(screen.getByTestId("sentiment-unknown")).toHaveTextContent("all 12 are unknown");
+    const unknown = screen.getByTestId("sentiment-unknown");
+    expect(unknown).toHaveTextContent("all 12 are unknown");
+    expect(unknown).toHaveTextContent("post-call analysis");
+    expect(unknown).toHaveTextContent("scores the caller's words offline (English only)");
+    expect(unknown).toHaveTextContent("the agent's LLM");
+    expect(unknown).toHaveTextContent('[calls] analysis = off turns analysis off');
+    expect(unknown).not.toHaveTextContent("import");
 
     const rows = screen.getAllByTestId("agent-analytics-row");
     expect(within(rows[0]).getByRole("link", { name: "Front desk" })).toHaveAttribute("href", "/agents/agent_front");
@@ -80,6 +86,14 @@ describe("AnalyticsPage", () => {
     // The charts draw (recharts renders an SVG per chart once it has a size).
     await waitFor(() => expect(container.querySelectorAll("svg.recharts-surface").length).toBeGreaterThanOrEqual(4));
     expect(container.querySelectorAll(".recharts-bar-rectangle").length).toBeGreaterThan(0);
+  });
+
+  it("says nothing about unknown sentiment once some calls have one", async () => {
+    const analysed = { ...group, sentiment: { positive: 5, neutral: 3, negative: 1, unknown: 3 } };
+    fakeApi({ "GET /api/agents": () => json(AGENTS), "GET /api/analytics": () => json({ ...ANSWER, overall: analysed }) });
+    renderAnalytics();
+    expect(await screen.findByTestId("sentiment")).toBeInTheDocument();
+    expect(screen.queryByTestId("sentiment-unknown")).not.toBeInTheDocument();
   });
 
   it("asks for the last 30 UTC days by default, and for the chosen agent and window", async () => {

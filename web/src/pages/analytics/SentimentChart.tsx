@@ -9,7 +9,10 @@ const KINDS = [
   { key: "unknown", color: "#c4cad3" },
 ] as const;
 
-/** How the calls felt. voxd does not judge sentiment itself yet, so "unknown" is often everything: say so. */
+/**
+ * How the callers felt, from the calls' post-call analysis. When every call is unknown (analysis off, other
+ * languages without an LLM, older calls), the chart alone would look broken: say where sentiment comes from.
+ */
 export function SentimentChart({ sentiment }: { sentiment: AnalyticsSentiment }) {
   const total = KINDS.reduce((sum, kind) => sum + sentiment[kind.key], 0);
   const known = total - sentiment.unknown;
@@ -18,7 +21,10 @@ export function SentimentChart({ sentiment }: { sentiment: AnalyticsSentiment })
     <div data-testid="sentiment">
       {known === 0 && (
         <p className="muted" data-testid="sentiment-unknown">
-          No call has a sentiment: all {total} are unknown. voxd records one only when an import provides it.
+          No call has a sentiment: all {total} are unknown. Sentiment comes from the post-call analysis: when a call
+          ends, voxd scores the caller's words offline (English only), and the agent's LLM, when it has one, judges
+          the call instead. Calls in other languages without an LLM, calls still in progress or recorded before
+          analysis existed stay unknown, and <code>[calls] analysis = off</code> turns analysis off.
         </p>
       )}
       <ChartBox label="Calls by sentiment" height={180}>

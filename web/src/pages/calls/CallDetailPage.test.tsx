@@ -110,7 +110,8 @@ describe("CallDetailPage, a stored call", () => {
     expect(screen.getByTestId("provider-switches")).toHaveTextContent("tts.flite");
     expect(screen.getByTestId("call-metadata")).toHaveTextContent('"source": "import"');
     expect(screen.queryByTestId("live-call")).not.toBeInTheDocument();
-    expect(FakeWebSocket.instances).toHaveLength(0);
+    // A stored call has no call socket; it listens on /ws/events only for its analysis (CallAnalysis.test.tsx).
+    expect(FakeWebSocket.to("/ws/calls/call_flow")).toHaveLength(0);
   });
 
   it("fetches the recording with the API key and plays it in a split-channel waveform", async () => {

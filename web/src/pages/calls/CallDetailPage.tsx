@@ -6,6 +6,7 @@ import { useAllAgents } from "../../api/hooks";
 import type { Call } from "../../api/types";
 import { ErrorMessage, Loading, PageHeader } from "../../components/Status";
 import { useLiveCall } from "../../live/useLiveCall";
+import { CallAnalysisSection } from "./CallAnalysisSection";
 import { CallFacts } from "./CallFacts";
 import { CallTranscript } from "./CallTranscript";
 import { CollectedVariables, Metadata, ProviderSwitches } from "./CallExtras";
@@ -13,6 +14,7 @@ import { FlowPath } from "./FlowPath";
 import { LatencyBreakdown } from "./LatencyBreakdown";
 import { LiveCallPanel } from "./LiveCallPanel";
 import { RecordingPlayer } from "./RecordingPlayer";
+import { useRefreshOnCallAnalyzed } from "./useRefreshOnCallAnalyzed";
 import "./calls.css";
 
 /** /calls/:callId: one call's record, and while it is in progress, the call as it happens. */
@@ -67,6 +69,8 @@ function CallRecord({ call, agentName, refetch }: CallRecordProps) {
     refetchedForSnapshot.current = true;
     refetch();
   }, [inProgress, snapshotStatus, refetch]);
+  // An agent with an LLM replaces the offline analysis a few seconds after the call ends; until then, listen.
+  useRefreshOnCallAnalyzed(call.id, call.call_analysis?.method !== "llm");
 
   const flowPath = call.flow_path ?? [];
   const switches = call.provider_switches ?? [];
@@ -84,38 +88,41 @@ function CallRecord({ call, agentName, refetch }: CallRecordProps) {
           <Metadata metadata={call.metadata as Record<string, unknown>} />
         </>
       ) : (
-        <div className="call-columns">
-          <div>
-            <h2>Transcript</h2>
-            <CallTranscript transcript={call.transcript} />
-            {call.recording_url && (
-              <>
-                <h2>Recording</h2>
-                <RecordingPlayer url={call.recording_url} />
-              </>
-            )}
+        <>
+          <CallAnalysisSection call={call} />
+          <div className="call-columns">
+            <div>
+              <h2>Transcript</h2>
+              <CallTranscript transcript={call.transcript} />
+              {call.recording_url && (
+                <>
+                  <h2>Recording</h2>
+                  <RecordingPlayer url={call.recording_url} />
+                </>
+              )}
+            </div>
+            <div>
+              <h2>Latency</h2>
+              <LatencyBreakdown latency={call.latency} />
+              <h2>Flow path</h2>
+              {flowPath.length > 0 ? (
+                <FlowPath path={flowPath} />
+              ) : (
+                <p className="muted">This call did not run a call flow.</p>
+              )}
+              <h2>Collected variables</h2>
+              <CollectedVariables variables={(call.collected_variables ?? {}) as Record<string, unknown>} />
+              {switches.length > 0 && (
+                <>
+                  <h2>Provider switches</h2>
+                  <ProviderSwitches switches={switches} />
+                </>
+              )}
+              <h2>Metadata</h2>
+              <Metadata metadata={call.metadata as Record<string, unknown>} />
+            </div>
           </div>
-          <div>
-            <h2>Latency</h2>
-            <LatencyBreakdown latency={call.latency} />
-            <h2>Flow path</h2>
-            {flowPath.length > 0 ? (
-              <FlowPath path={flowPath} />
-            ) : (
-              <p className="muted">This call did not run a call flow.</p>
-            )}
-            <h2>Collected variables</h2>
-            <CollectedVariables variables={(call.collected_variables ?? {}) as Record<string, unknown>} />
-            {switches.length > 0 && (
-              <>
-                <h2>Provider switches</h2>
-                <ProviderSwitches switches={switches} />
-              </>
-            )}
-            <h2>Metadata</h2>
-            <Metadata metadata={call.metadata as Record<string, unknown>} />
-          </div>
-        </div>
+        </>
       )}
     </>
   );

@@ -1,5 +1,6 @@
 import { Link } from "react-router-dom";
 import type { Call } from "../../api/types";
+import { SentimentBadge } from "./SentimentBadge";
 import { StatusBadge } from "./StatusBadge";
 import { explainDisconnection } from "./disconnectionReasons";
 import { formatDateTime, formatDuration } from "./format";
@@ -43,7 +44,9 @@ export function CallFacts({ call, agentName }: { call: Call; agentName: string |
       </div>
       <div>
         <dt>Sentiment</dt>
-        <dd>{call.sentiment ?? "unknown"}</dd>
+        <dd data-testid="call-sentiment">
+          <SentimentBadge sentiment={call.sentiment} />
+        </dd>
       </div>
       <div className="call-facts-reason">
         <dt>Ended because</dt>

@@ -17,7 +17,7 @@ const PAGE_1 = [
     disconnection_reason: null,
     latency: {},
   }),
-  makeCall({ id: "call_done" }),
+  makeCall({ id: "call_done", sentiment: "positive" }),
 ];
 const PAGE_2 = [makeCall({ id: "call_old", agent_id: "agent_demo", disconnection_reason: "no_connection", status: "failed" })];
 
@@ -54,6 +54,21 @@ describe("CallsPage", () => {
     expect(within(rows[1]).getByText("2 m 05 s")).toBeInTheDocument();
     expect(within(rows[1]).getByTestId("call-link")).toHaveAttribute("href", "/calls/call_done");
     expect(requestsTo("GET", "/api/calls")[0].query.get("limit")).toBe(String(CALLS_PAGE_SIZE));
+  });
+
+  it("shows each call's sentiment as a badge, and a dash when it is unknown", async () => {
+    serveCalls();
+    renderCalls();
+    const rows = await screen.findAllByTestId("call-row");
+    expect(screen.getByRole("columnheader", { name: "Sentiment" })).toBeInTheDocument();
+    const known = within(rows[1]).getByTestId("sentiment-badge");
+    expect(known).toHaveAttribute("data-sentiment", "positive");
+    expect(known).toHaveTextContent("positive");
+    expect(known).toHaveClass("badge", "ok");
+    const unknown = within(rows[0]).getByTestId("sentiment-badge");
+    expect(unknown).toHaveAttribute("data-sentiment", "unknown");
+    expect(unknown).toHaveTextContent(/^–$/);
+    expect(unknown).not.toHaveClass("badge");
   });
 
   it("opens a call from anywhere on its row, and from its link by keyboard", async () => {
@@ -150,6 +165,24 @@ describe("CallsPage", () => {
     await waitFor(() => expect(requestsTo("GET", "/api/calls")).toHaveLength(before + 1), { timeout: 2000 });
     await new Promise((resolve) => setTimeout(resolve, LIVE_REFETCH_DELAY_MS + 100));
     expect(requestsTo("GET", "/api/calls")).toHaveLength(before + 1);
+  });
+
+  it("refetches the page when a call_analyzed comes (the LLM's sentiment, after call_ended)", async () => {
+    serveCalls();
+    renderCalls();
+    await screen.findAllByTestId("call-row");
+    const [socket] = FakeWebSocket.to("/ws/events");
+    act(() => socket.serverOpen());
+    const before = requestsTo("GET", "/api/calls").length;
+    act(() => {
+      socket.serverSend({
+        type: "call_analyzed",
+        call_id: "call_done",
+        sentiment: "negative",
+        call_analysis: { method: "llm", user_sentiment: "negative", call_summary: "Unhappy.", call_successful: false, provider: "llm.openai", analyzed_at: "2026-11-24T09:02:11.000Z" },
+      });
+    });
+    await waitFor(() => expect(requestsTo("GET", "/api/calls")).toHaveLength(before + 1), { timeout: 2000 });
   });
 
   it("shows that it is reconnecting when the event socket drops", async () => {

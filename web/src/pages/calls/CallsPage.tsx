@@ -26,7 +26,7 @@ export const CALLS_PAGE_SIZE = 25;
 /** Calls often start and end in bursts; one refetch per burst. */
 export const LIVE_REFETCH_DELAY_MS = 400;
 
-/** /calls: the call history, filtered by the URL's query, refreshed live as calls start and end. */
+/** /calls: the call history, filtered by the URL's query, refreshed live as calls start, end and are analysed. */
 export function CallsPage() {
   const [searchParams, setSearchParams] = useSearchParams();
   const filters = useMemo(() => filtersFromQuery(searchParams), [searchParams]);
@@ -39,7 +39,8 @@ export function CallsPage() {
   }, LIVE_REFETCH_DELAY_MS);
   const onEvent = useCallback(
     (event: ProtocolEvent) => {
-      if (event.type === "call_started" || event.type === "call_ended") refetchCalls();
+      // call_analyzed: the agent's LLM has set the call's sentiment, a few seconds after call_ended.
+      if (event.type === "call_started" || event.type === "call_ended" || event.type === "call_analyzed") refetchCalls();
     },
     [refetchCalls],
   );

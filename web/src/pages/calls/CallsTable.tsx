@@ -1,5 +1,6 @@
 import { Link, useNavigate } from "react-router-dom";
 import type { Call } from "../../api/types";
+import { SentimentBadge } from "./SentimentBadge";
 import { StatusBadge } from "./StatusBadge";
 import { formatDateTime, formatDuration, formatMs } from "./format";
 
@@ -22,6 +23,7 @@ export function CallsTable({ calls, agentNames }: CallsTableProps) {
           <th scope="col">Duration</th>
           <th scope="col">Ended because</th>
           <th scope="col">Latency p50</th>
+          <th scope="col">Sentiment</th>
         </tr>
       </thead>
       <tbody>
@@ -55,6 +57,9 @@ export function CallsTable({ calls, agentNames }: CallsTableProps) {
             </td>
             <td>{call.disconnection_reason ? <code>{call.disconnection_reason}</code> : "–"}</td>
             <td>{formatMs(call.latency?.e2e?.p50)}</td>
+            <td>
+              <SentimentBadge sentiment={call.sentiment} compact />
+            </td>
           </tr>
         ))}
       </tbody>
