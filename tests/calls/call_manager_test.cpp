@@ -3,6 +3,7 @@
 // without a session (no_connection, api_hangup, server_restart), refusals,
 // and the agent's stats.
 #include "calls/call_manager.hpp"
+
 #include "calls/call_record.hpp"
 #include "calls/call_refusal.hpp"
 #include "fake_call_plugins.hpp"
@@ -25,9 +26,9 @@ namespace {
 using namespace std::chrono_literals;
 using host::AgentDefaults;
 using host::CallManager;
-using host::ProviderCatalog;
 using host::CallRefusal;
 using host::CallRefusalKind;
+using host::ProviderCatalog;
 
 // Distinct addresses standing for the transport's calls.
 vox_transport_call* caller(int n) {
@@ -409,6 +410,43 @@ TEST_F(CallManagerTest, StatsKeepARunningMeanOfAnsweredCallsAndTheSuccessRate) {
     EXPECT_EQ(agent_stats["calls_handled"], 3);
     EXPECT_NEAR(agent_stats["success_rate"].get<double>(), 2.0 / 3.0, 1e-9);
     EXPECT_NEAR(agent_stats["avg_latency"].get<double>(), 550.0, 1e-9);
+}
+
+TEST_F(CallManagerTest, AnEndedCallIsStoredWithTheOfflineAnalysisOfTheCallersWords) {
+    auto started = start();
+    fake_transport().join(caller(7), started.call_id);
+    auto session = pipeline_->session(0, 2s);
+    ASSERT_TRUE(session);
+    call::CallResult result = FakeSession::result_for("user_hangup");
+    result.transcript.push_back({{"speaker", "user"}, {"text", "Perfect, thank you so much!"}});
+    session->finish(result);
+    json stored = ended_record(started.call_id);
+    ASSERT_TRUE(stored.contains("call_analysis")) << stored.dump();
+    EXPECT_EQ(stored["call_analysis"]["method"], "lexicon");
+    EXPECT_EQ(stored["call_analysis"]["user_sentiment"], "positive");
+    EXPECT_TRUE(time::parse_iso8601(stored["call_analysis"].value("analyzed_at", "")).has_value());
+    EXPECT_EQ(stored["sentiment"], "positive");
+
+    // A call nobody joined said nothing: unknown.
+    json unjoined = manager_->end_call(start().call_id);
+    EXPECT_EQ(unjoined["call_analysis"]["user_sentiment"], "unknown");
+    EXPECT_EQ(unjoined["sentiment"], "unknown");
+}
+
+TEST_F(CallManagerTest, WithAnalysisOffTheSentimentStaysUnknown) {
+    options_.calls.analysis = "off";
+    restart_manager();
+    auto started = start();
+    fake_transport().join(caller(8), started.call_id);
+    auto session = pipeline_->session(0, 2s);
+    ASSERT_TRUE(session);
+    call::CallResult result = FakeSession::result_for("user_hangup");
+    result.transcript.push_back({{"speaker", "user"}, {"text", "This is terrible."}});
+    session->finish(result);
+    json stored = ended_record(started.call_id);
+    EXPECT_EQ(stored["status"], "completed");
+    EXPECT_FALSE(stored.contains("call_analysis")) << stored.dump();
+    EXPECT_EQ(stored["sentiment"], "unknown");
 }
 
 }  // namespace

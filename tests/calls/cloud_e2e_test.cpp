@@ -277,6 +277,22 @@ protected:
             << "the stream outlived the call";
     }
 
+    // The chat requests of the call's turns: not the post-call analysis that
+    // follows the call (it may or may not have been asked yet).
+    std::vector<OpenAiTestServer::Received> call_turn_chats() const {
+        auto chats = openai->received();
+        std::erase_if(chats, [](const auto& request) {
+            return request.path != "/v1/chat/completions" || OpenAiTestServer::is_post_call_analysis(request);
+        });
+        return chats;
+    }
+    // The post-call analysis requests.
+    std::vector<OpenAiTestServer::Received> analysis_chats() const {
+        auto chats = openai->received();
+        std::erase_if(chats, [](const auto& request) { return !OpenAiTestServer::is_post_call_analysis(request); });
+        return chats;
+    }
+
     // llm.openai's requests: the Bearer key, the model, a stream, the system
     // prompt with the variable filled in, and the caller's words last.
     void check_chat_request(const OpenAiTestServer::Received& request) {
@@ -335,10 +351,7 @@ TEST_P(CloudCallEndToEndTest, DeepgramHearsOpenAiThinksElevenLabsSpeaks) {
     Json report = call(agent_doc["id"]);
     check_call(report, kAnswer);
     check_deepgram();
-    auto requests = openai->received();
-    std::vector<OpenAiTestServer::Received> chats;
-    for (const auto& request : requests)
-        if (request.path == "/v1/chat/completions") chats.push_back(request);
+    auto chats = call_turn_chats();
     ASSERT_EQ(chats.size(), 1U);
     check_chat_request(chats.front());
     check_heard(check_elevenlabs(kAnswer));
@@ -392,8 +405,7 @@ TEST_P(CloudCallEndToEndTest, OpenAiHearsThinksAndSpeaks) {
     // 4800 samples at 24 kHz per request: 200 ms of loud audio each.
     check_heard(static_cast<double>(speeches) * 200.0);
 
-    auto chats = openai->received();
-    std::erase_if(chats, [](const auto& request) { return request.path != "/v1/chat/completions"; });
+    auto chats = call_turn_chats();
     ASSERT_EQ(chats.size(), 1U);
     check_chat_request(chats.front());
     EXPECT_TRUE(deepgram->connections().empty());
@@ -412,8 +424,7 @@ TEST_P(CloudCallEndToEndTest, WhenOpenAiFailsTheCustomLlmAnswersTheSameTurn) {
     check_switch(record, &events, "llm", "llm.openai", "llm.custom_websocket");
 
     // OpenAI was asked (and failed); the custom server got the same turn, with its key.
-    auto chats = openai->received();
-    std::erase_if(chats, [](const auto& request) { return request.path != "/v1/chat/completions"; });
+    auto chats = call_turn_chats();
     ASSERT_FALSE(chats.empty());
     check_chat_request(chats.front());
     auto connections = custom_llm->connections();
@@ -500,6 +511,89 @@ TEST_P(CloudCallEndToEndTest, WhenElevenLabsRefusesOpenAiSpeaks) {
     EXPECT_NE(spoken.find(kGreeting), std::string::npos) << "the greeting, spoken again in full: " << spoken;
     EXPECT_NE(spoken.find("nine tomorrow"), std::string::npos) << spoken;
     check_heard(static_cast<double>(speeches) * 200.0);
+}
+
+TEST_P(CloudCallEndToEndTest, TheAgentsLlmAnalysesTheCallAfterItEnds) {
+    Json agent_doc = openai_agent();  // first: its models request would take a queued script
+    // The turn's answer, then the analysis: in a code fence, as models often answer.
+    openai->queue_scripts(
+        {{.chunks = OpenAiTestServer::content_chunks({"We open ", "at nine tomorrow."})},
+         {.chunks = OpenAiTestServer::content_chunks(
+              {"```json\n{\"call_summary\": \"The caller asked when the clinic opens tomorrow; ",
+               "the agent said nine.\", \"user_sentiment\": \"Positive\", \"call_successful\": true}\n```"})}});
+    AudioTestServer::Script script;
+    script.text = kQuestion;
+    audio->set_script(script);
+    auto events = EventSocket::open(voxd->port(), "/ws/events?token=" + apitest::url_encode(test::kTestApiKey));
+    ASSERT_TRUE(events);
+
+    Json record = check_call(call(agent_doc["id"]), kAnswer);
+    // Stored at the end: the offline verdict on the caller's words (a plain question: neutral).
+    ASSERT_TRUE(record.contains("call_analysis")) << record.dump();
+    const std::string call_id = record["id"];
+
+    // Then call_analyzed, after call_ended, with the LLM's verdict.
+    std::optional<Json> analyzed;
+    bool ended_first = false;
+    for (auto deadline = std::chrono::steady_clock::now() + 20s;
+         !analyzed && std::chrono::steady_clock::now() < deadline;) {
+        auto event = events->next(1s);
+        if (!event || event->value("call_id", "") != call_id) continue;
+        if ((*event)["type"] == "call_ended") ended_first = true;
+        if ((*event)["type"] == "call_analyzed") analyzed = *event;
+    }
+    ASSERT_TRUE(analyzed) << "no call_analyzed event";
+    EXPECT_TRUE(ended_first);
+    EXPECT_EQ((*analyzed)["sentiment"], "positive");
+    EXPECT_TRUE((*analyzed)["t_ms"].is_number());
+    EXPECT_EQ((*analyzed)["call_analysis"]["method"], "llm");
+
+    Json stored = api->get("/api/calls/" + call_id).json();
+    const Json& analysis = stored["call_analysis"];
+    EXPECT_EQ(analysis["method"], "llm") << stored.dump();
+    EXPECT_EQ(analysis["call_summary"], "The caller asked when the clinic opens tomorrow; the agent said nine.");
+    EXPECT_EQ(analysis["user_sentiment"], "positive") << "read case-insensitively";
+    EXPECT_EQ(analysis["call_successful"], true);
+    EXPECT_EQ(analysis["provider"], "llm.openai");
+    EXPECT_EQ(stored["sentiment"], "positive");
+    EXPECT_EQ(analysis, (*analyzed)["call_analysis"]);
+    EXPECT_EQ(stored["transcript"], record["transcript"]) << "only the analysis changed";
+
+    // The analysis asked the agent's model for JSON, with the agent's prompt quoted and the whole transcript.
+    auto asked = analysis_chats();
+    ASSERT_EQ(asked.size(), 1U);
+    EXPECT_EQ(asked[0].authorization, "Bearer " + openai->api_key());
+    EXPECT_EQ(asked[0].body.value("model", ""), "gpt-test");
+    EXPECT_EQ(asked[0].body.value("temperature", -1.0), 0.0);
+    EXPECT_FALSE(asked[0].body.contains("tools")) << "the analysis offers the LLM no tools";
+    const Json& messages = asked[0].body["messages"];
+    ASSERT_EQ(messages.size(), 2U) << asked[0].body.dump();
+    EXPECT_NE(messages[0]["content"].get<std::string>().find("receptionist of"), std::string::npos);
+    const std::string transcript = messages[1]["content"];
+    EXPECT_NE(transcript.find(std::string("Caller: ") + kQuestion), std::string::npos) << transcript;
+    EXPECT_NE(transcript.find(std::string("Agent: ") + kAnswer), std::string::npos) << transcript;
+    EXPECT_NE(transcript.find("user_hangup"), std::string::npos) << transcript;
+}
+
+TEST_P(CloudCallEndToEndTest, AnUnreadableAnalysisKeepsTheOfflineOne) {
+    Json agent_doc = openai_agent();
+    openai->queue_scripts({{.chunks = OpenAiTestServer::content_chunks({"We open ", "at nine tomorrow."})},
+                           {.chunks = OpenAiTestServer::content_chunks({"I think the caller was happy."})}});
+    AudioTestServer::Script script;
+    script.text = kQuestion;
+    audio->set_script(script);
+    Json record = check_call(call(agent_doc["id"]), kAnswer);
+    for (auto deadline = std::chrono::steady_clock::now() + 10s;
+         voxd->output().find("was not the JSON asked for") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline;)
+        std::this_thread::sleep_for(50ms);
+    EXPECT_NE(voxd->output().find("was not the JSON asked for"), std::string::npos) << voxd->output();
+    EXPECT_EQ(analysis_chats().size(), 1U);
+    Json stored = api->get("/api/calls/" + record["id"].get<std::string>()).json();
+    EXPECT_EQ(stored["call_analysis"]["method"], "lexicon") << stored.dump();
+    EXPECT_EQ(stored["call_analysis"]["user_sentiment"], "neutral");
+    EXPECT_EQ(stored["call_analysis"]["call_summary"], nullptr);
+    EXPECT_EQ(stored["sentiment"], "neutral");
 }
 
 VOX_API_BOTH_BACKENDS(CloudCallEndToEndTest);

@@ -73,11 +73,14 @@ protected:
                              "--say", say, "--answer-timeout", "20"});
     }
     test::Result reload() { return test::voxctl({"reload", "--url", url(), "--api-key", test::kTestApiKey, "--json"}); }
-    // Chat requests only (creating an agent with a model lists the server's models too).
+    // Chat requests of call turns only (creating an agent with a model lists
+    // the server's models too, and an ended call is analysed by the LLM).
     static std::size_t chats(const OpenAiServer& server) {
         std::size_t count = 0;
         for (const auto& request : server.received())
-            if (request.path.find("/chat/completions") != std::string::npos) ++count;
+            if (request.path.find("/chat/completions") != std::string::npos &&
+                !OpenAiServer::is_post_call_analysis(request))
+                ++count;
         return count;
     }
     static std::string agent_answer(const Json& record) {

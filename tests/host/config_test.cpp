@@ -118,6 +118,9 @@ TEST(ConfigLayers, DefaultsAloneGiveTheDocumentedSettings) {
     EXPECT_TRUE(settings.plugin.disabled.empty());
     EXPECT_EQ(settings.log.level, spdlog::level::info);
     EXPECT_EQ(settings.log.format, vox::log::Format::json);
+    EXPECT_EQ(settings.calls.analysis, "auto");
+    EXPECT_EQ(settings.calls.analysis_timeout, std::chrono::milliseconds(30'000));
+    EXPECT_EQ(read_settings(defaults_with({}, {"calls.analysis=Lexicon"})).calls.analysis, "lexicon");
 }
 
 TEST(ConfigLayers, EachLayerOverridesTheOnesBelow) {
@@ -204,6 +207,9 @@ TEST(ConfigErrors, RejectMalformedValues) {
         {"plugin.disabled=speech.flite", "plugin.disabled"},
         {"plugin.disabled=tts.", "plugin.disabled"},
         {"plugin.builtin=2", "plugin.builtin"},
+        {"calls.analysis=llm", "calls.analysis"},
+        {"calls.analysis=", "calls.analysis"},
+        {"calls.analysis_timeout_ms=0", "calls.analysis_timeout_ms"},
     };
     for (const auto& [override_item, key] : bad) {
         auto message = error_of([&] { read_settings(defaults_with({}, {override_item})); });

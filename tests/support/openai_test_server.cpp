@@ -272,6 +272,15 @@ std::string OpenAiTestServer::chunk(const nlohmann::json& delta, const nlohmann:
         .dump();
 }
 
+bool OpenAiTestServer::is_post_call_analysis(const Received& request) {
+    if (request.path != "/v1/chat/completions" || !request.body.is_object()) return false;
+    auto messages = request.body.find("messages");
+    if (messages == request.body.end() || !messages->is_array() || messages->empty()) return false;
+    const auto& first = messages->front();
+    return first.is_object() && first.value("role", "") == "system" &&
+           first.value("content", "").rfind("You analyse a finished phone call", 0) == 0;
+}
+
 std::vector<std::string> OpenAiTestServer::content_chunks(const std::vector<std::string>& pieces,
                                                           const std::string& finish_reason) {
     std::vector<std::string> chunks;

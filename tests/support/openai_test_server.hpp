@@ -73,6 +73,10 @@ public:
     // True once a streaming handler noticed that its client went away.
     bool client_disconnected() const;
 
+    // Whether `request` is voxd's post-call analysis of a call (its system
+    // prompt is the analysis instructions), not a turn of the call.
+    static bool is_post_call_analysis(const Received& request);
+
     // Chunk builders, shaped like OpenAI's.
     static std::vector<std::string> content_chunks(const std::vector<std::string>& pieces,
                                                    const std::string& finish_reason = "stop");

@@ -21,6 +21,7 @@
 #include "app/control_signals.hpp"
 #include "app/demo_agent.hpp"
 #include "calls/call_manager.hpp"
+#include "calls/post_call_analyzer.hpp"
 #include "config/config_error.hpp"
 #include "config/config_loader.hpp"
 #include "http/http_service.hpp"
@@ -237,9 +238,21 @@ int VoxdApplication::serve(const ConfigSources& sources, const LayeredConfig& co
         return EXIT_SOFTWARE;
     }
 
+    // The runner serves the text playground and the post-call analyses; the
+    // analyzer publishes call_analyzed through the calls' event hub.
+    AgentTurnRunner agent_turns(providers);
+    EventHub* call_events = nullptr;  // set below, before any call can end
+    PostCallAnalyzer analyzer(
+        store, agent_turns,
+        [&call_events](const std::string& call_id, const nlohmann::json& event) {
+            if (call_events != nullptr) call_events->publish(call_id, event);
+        },
+        settings.calls.analysis_timeout);
     CallManagerOptions call_options;
     call_options.calls = settings.calls;
     CallManager calls(store, providers, call_options, make_call_pipeline(settings.calls.threads));
+    call_events = &calls.events();
+    calls.set_post_call_analyzer(&analyzer);
     try {
         calls.recover_interrupted_calls();
     } catch (const storage::StorageError& error) {
@@ -247,7 +260,6 @@ int VoxdApplication::serve(const ConfigSources& sources, const LayeredConfig& co
         return EXIT_UNAVAILABLE;
     }
     calls.start_transport(provider_settings(config, kWebCallTransport));
-    AgentTurnRunner agent_turns(providers);
 
     StaticFiles dashboard(find_web_root(web_root_candidates(settings.web_root)));
     if (dashboard.root())
@@ -319,6 +331,7 @@ int VoxdApplication::serve(const ConfigSources& sources, const LayeredConfig& co
         std::_Exit(EXIT_OK);
     }
     calls.shutdown(kCallShutdownTimeout);
+    analyzer.shutdown();  // before the hub it publishes to goes; ends the runner's turns
     agent_turns.shutdown();
     providers.shutdown();
     auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

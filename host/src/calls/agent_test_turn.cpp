@@ -38,7 +38,8 @@ json agent_turn_request(const json& agent, const json& messages, const json& var
     json chat = json::array();
     std::string prompt = fill_variables(text_field(agent, "system_prompt"), variables);
     if (!prompt.empty()) chat.push_back({{"role", "system"}, {"content", prompt}});
-    for (const auto& message : messages) chat.push_back({{"role", message.at("role")}, {"content", message.at("content")}});
+    for (const auto& message : messages)
+        chat.push_back({{"role", message.at("role")}, {"content", message.at("content")}});
     json request = {{"messages", std::move(chat)}};
     if (auto model = agent.find("model"); model != agent.end() && model->is_string()) request["model"] = *model;
     const json settings = agent.value("settings", json::object());
@@ -54,9 +55,21 @@ AgentTurnRunner::~AgentTurnRunner() { shutdown(); }
 
 void AgentTurnRunner::shutdown() {
     std::map<const Provider*, std::shared_ptr<Client>> clients;
+    std::vector<std::shared_ptr<Turn>> waiting;
     {
         std::lock_guard lock(mutex_);
+        stopped_ = true;
         clients.swap(clients_);
+        for (const auto& [generation, turn] : turns_) waiting.push_back(turn);
+    }
+    // Waiters return now instead of at their timeout (a post-call analysis may wait long).
+    for (const auto& turn : waiting) {
+        std::lock_guard lock(turn->mutex);
+        if (turn->finished) continue;
+        turn->error = "voxd is stopping";
+        turn->ended_at = Clock::now();
+        turn->finished = true;
+        turn->done.notify_all();
     }
     clients.clear();  // each cancels what it still runs and waits for the ends
 }
@@ -77,7 +90,7 @@ void AgentTurnRunner::forget_superseded(std::uint64_t current) {
 }
 
 std::shared_ptr<AgentTurnRunner::Client> AgentTurnRunner::client_for(const Provider& provider,
-                                                                    const ProviderGenerationPtr& providers) {
+                                                                     const ProviderGenerationPtr& providers) {
     std::lock_guard lock(mutex_);
     auto& client = clients_[&provider];
     if (!client) {
@@ -87,7 +100,8 @@ std::shared_ptr<AgentTurnRunner::Client> AgentTurnRunner::client_for(const Provi
         callbacks.on_error = [this](std::uint64_t generation, const ProviderError& error) {
             on_end(generation, error.what());
         };
-        client = std::make_shared<Client>(Client{providers, std::make_unique<LlmClient>(provider, std::move(callbacks))});
+        client =
+            std::make_shared<Client>(Client{providers, std::make_unique<LlmClient>(provider, std::move(callbacks))});
     }
     return client;
 }
@@ -96,7 +110,14 @@ std::shared_ptr<AgentTurnRunner::Turn> AgentTurnRunner::turn_for(std::uint64_t g
     std::lock_guard lock(mutex_);
     if (abandoned_.count(generation) != 0) return nullptr;
     auto& turn = turns_[generation];
-    if (!turn) turn = std::make_shared<Turn>();
+    if (!turn) {
+        turn = std::make_shared<Turn>();
+        if (stopped_) {  // started while shutdown() ran: it would wait for its whole timeout
+            turn->error = "voxd is stopping";
+            turn->ended_at = Clock::now();
+            turn->finished = true;
+        }
+    }
     return turn;
 }
 
@@ -131,6 +152,10 @@ AgentTestReply AgentTurnRunner::run(const json& agent, const json& messages, con
         result.messages.push_back({{"role", "assistant"}, {"content", result.reply}});
         return result;
     }
+    {
+        std::lock_guard lock(mutex_);
+        if (stopped_) throw LlmTurnFailed("", "voxd is stopping");
+    }
     ProviderGenerationPtr providers = providers_.current();
     forget_superseded(providers->number);
     const Provider& provider = agent_llm_provider(agent, *providers->plugins, providers->agents);
@@ -161,11 +186,13 @@ AgentTestReply AgentTurnRunner::run(const json& agent, const json& messages, con
     }
     if (!finished) {
         llm.cancel(generation);
-        throw LlmTurnFailed(provider.key, provider.key + ": no answer within " + std::to_string(timeout.count()) + " ms");
+        throw LlmTurnFailed(provider.key,
+                            provider.key + ": no answer within " + std::to_string(timeout.count()) + " ms");
     }
     std::lock_guard lock(turn->mutex);
     if (!turn->error.empty()) throw LlmTurnFailed(provider.key, turn->error);
     result.reply = turn->text;
+    result.provider = provider.key;
     result.first_token_ms = ms_between(started, turn->first_token.value_or(turn->ended_at));
     result.total_ms = ms_between(started, turn->ended_at);
     result.messages.push_back({{"role", "assistant"}, {"content", result.reply}});

@@ -31,6 +31,7 @@ namespace vox::host {
 
 struct AgentTestReply {
     std::string reply;
+    std::string provider;     // the LLM provider's key, e.g. "llm.openai" (empty for a begin message)
     nlohmann::json messages;  // the conversation including the reply
     double first_token_ms = 0;
     double total_ms = 0;
@@ -58,7 +59,8 @@ public:
     // (provider_unavailable) or LlmTurnFailed. Any thread.
     AgentTestReply run(const nlohmann::json& agent, const nlohmann::json& messages, const nlohmann::json& variables,
                        std::chrono::milliseconds timeout);
-    // Cancels what still runs and closes the clients; before the plugins shut down. Idempotent.
+    // Ends the turns still waiting (LlmTurnFailed "voxd is stopping"), refuses
+    // new ones, and closes the clients; before the plugins shut down. Idempotent.
     void shutdown();
 
 private:
@@ -80,6 +82,7 @@ private:
     std::map<const Provider*, std::shared_ptr<Client>> clients_;
     std::map<std::uint64_t, std::shared_ptr<Turn>> turns_;
     std::set<std::uint64_t> abandoned_;  // timed out: their late callbacks are dropped
+    bool stopped_ = false;               // shutdown() ran: no new turns
 };
 
 // The chat request for one turn (without "stream"; the provider sets it).

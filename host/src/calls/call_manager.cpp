@@ -1,9 +1,11 @@
 #include "calls/call_manager.hpp"
 
 #include "calls/access_token.hpp"
+#include "calls/call_analysis.hpp"
 #include "calls/call_observer.hpp"
 #include "calls/call_record.hpp"
 #include "calls/call_refusal.hpp"
+#include "calls/post_call_analyzer.hpp"
 
 #include <vox/core/ids.hpp>
 #include <vox/core/log.hpp>
@@ -460,9 +462,16 @@ void CallManager::end_without_session(const std::shared_ptr<ActiveCall>& call, c
     conclude(call, record, joined, ms_since(call->created_at), 0, std::nullopt);
 }
 
-void CallManager::conclude(const std::shared_ptr<ActiveCall>& call, const json& record, bool counted, std::int64_t t_ms,
+void CallManager::conclude(const std::shared_ptr<ActiveCall>& call, json record, bool counted, std::int64_t t_ms,
                            std::int64_t duration_ms, std::optional<double> mean_e2e_ms) {
     std::string reason = record.value("disconnection_reason", "error_internal");
+    // 0. The offline analysis is part of the record from the start (microseconds).
+    auto analysis = analysis_mode_from(options_.calls.analysis).value_or(AnalysisMode::automatic);
+    if (analysis != AnalysisMode::off) {
+        record["call_analysis"] =
+            lexicon_analysis(record["transcript"], call->agent.value("language", ""), time::now_iso8601());
+        record["sentiment"] = record["call_analysis"]["user_sentiment"];
+    }
     // 1. The record and the stats are committed before anyone hears of the end.
     try {
         store_.calls->replace(record);
@@ -507,6 +516,8 @@ void CallManager::conclude(const std::shared_ptr<ActiveCall>& call, const json& 
         finished_.notify_all();
     }
     hub_.end_call(call->call_id);
+    // 5. The LLM's analysis comes later, as call_analyzed on /ws/events.
+    if (analysis == AnalysisMode::automatic && analyzer_ != nullptr) analyzer_->submit(record, call->agent, t_ms);
     vox::log::info("calls", "call ended",
                    {{"call_id", call->call_id}, {"reason", reason}, {"status", record.value("status", "")}});
     // The session is released off its own strand (this may run on it).

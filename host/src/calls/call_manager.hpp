@@ -36,6 +36,8 @@
 
 namespace vox::host {
 
+class PostCallAnalyzer;
+
 inline constexpr const char* kWebCallTransport = "transport.websocket";
 
 struct CallManagerOptions {
@@ -62,6 +64,10 @@ public:
     // logged) when it is not loaded or refuses to start: web calls are then refused.
     bool start_transport(const nlohmann::json& settings);
     bool has_transport() const { return transport_ && transport_->started(); }
+
+    // Ended calls whose caller spoke go to `analyzer` for the LLM's analysis
+    // (calls.analysis = auto). Set before taking calls; it must outlive them.
+    void set_post_call_analyzer(PostCallAnalyzer* analyzer) { analyzer_ = analyzer; }
 
     struct StartRequest {
         std::string agent_id;
@@ -116,8 +122,8 @@ private:
     void end_without_session(const std::shared_ptr<ActiveCall>& call, const std::string& reason);
     // Stores `record`, counts the call in the agent's stats (when `counted`),
     // sends call_ended, closes the caller's connection and forgets the call.
-    void conclude(const std::shared_ptr<ActiveCall>& call, const nlohmann::json& record, bool counted,
-                  std::int64_t t_ms, std::int64_t duration_ms, std::optional<double> mean_e2e_ms);
+    void conclude(const std::shared_ptr<ActiveCall>& call, nlohmann::json record, bool counted, std::int64_t t_ms,
+                  std::int64_t duration_ms, std::optional<double> mean_e2e_ms);
     bool wait_finished(const std::shared_ptr<ActiveCall>& call, std::chrono::milliseconds timeout);
 
     storage::Store& store_;
@@ -125,6 +131,7 @@ private:
     const CallManagerOptions options_;
     std::unique_ptr<CallPipeline> pipeline_;
     std::unique_ptr<TransportBinding> transport_;
+    PostCallAnalyzer* analyzer_ = nullptr;
     EventHub hub_;
     DeadlineTimer timer_;
 

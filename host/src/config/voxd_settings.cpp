@@ -173,6 +173,12 @@ VoxdSettings read_settings(const LayeredConfig& config) {
     std::string recordings_dir = trim(reader.text("calls.recordings_dir"));
     settings.calls.recordings_dir =
         recordings_dir.empty() ? settings.data_dir / "recordings" : std::filesystem::path(recordings_dir);
+    auto analysis = reader.raw("calls.analysis");
+    settings.calls.analysis = normalize_key(analysis.value);
+    if (settings.calls.analysis != "auto" && settings.calls.analysis != "lexicon" && settings.calls.analysis != "off")
+        SettingReader::fail("calls.analysis", analysis, "is not auto, lexicon or off");
+    settings.calls.analysis_timeout =
+        std::chrono::milliseconds(reader.integer("calls.analysis_timeout_ms", 1000, 600'000));
 
     settings.plugin.path = reader.text("plugin.path");
     settings.plugin.builtin = reader.boolean("plugin.builtin");

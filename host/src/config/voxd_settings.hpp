@@ -55,6 +55,8 @@ struct CallSettings {
     std::size_t max_concurrent_calls = 100;
     bool recording = true;                 // a stereo WAV of each call (calls.recording)
     std::filesystem::path recordings_dir;  // calls.recordings_dir; empty in the file: <data.dir>/recordings
+    std::string analysis = "auto";         // calls.analysis: auto, lexicon or off
+    std::chrono::milliseconds analysis_timeout{30'000};
 };
 
 struct VoxdSettings {
