@@ -189,6 +189,9 @@ test("place a test call from the browser: transcript and the agent's audio", () 
     assert.equal(record.status, "completed");
     assert.equal(record.disconnection_reason, "user_hangup");
     assert.ok(record.transcript.some((line) => line.speaker === "user" && /yes/i.test(line.text)));
+    // The agent has no LLM: the caller's words were scored offline ("yes" is neutral).
+    assert.equal(record.call_analysis?.method, "lexicon");
+    assert.equal(record.sentiment, "neutral");
   }));
 
 test("find the call in the history and open it", () =>
@@ -205,4 +208,6 @@ test("find the call in the history and open it", () =>
     await page.locator('[data-testid="transcript-line"][data-speaker="user"]', { hasText: /yes/i }).first().waitFor();
     await page.getByTestId("disconnection-reason").waitFor();
     assert.match(await page.getByTestId("disconnection-reason").innerText(), /hung up|user_hangup/i);
+    await page.locator('[data-testid="analysis-method"][data-method="lexicon"]').waitFor();
+    assert.match(await page.getByTestId("analysis-sentiment").innerText(), /neutral/i);
   }));
