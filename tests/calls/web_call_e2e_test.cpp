@@ -21,6 +21,7 @@
 #include <Poco/Net/WebSocket.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -180,8 +181,7 @@ private:
                                                       static_cast<unsigned char>(buffer[1]));
                 try {
                     socket_->shutdown(Poco::Net::WebSocket::WS_NORMAL_CLOSE);
-                } catch (const Poco::Exception&) {
-                }
+                } catch (const Poco::Exception&) {}
                 mark_closed(code);
             } else if (opcode == Poco::Net::WebSocket::FRAME_OP_BINARY) {
                 audio_bytes_ += buffer.size();
@@ -248,8 +248,8 @@ TEST_P(WebCallEndToEndTest, ACallerAsksAndHearsTheAnswerAndTheRecordTellsIt) {
     Json call = start_call(agent_doc["id"], {{"variables", {{"clinic", "Northside"}}}, {"sample_rate", kRate}});
     std::string id = call["call_id"];
 
-    auto watcher = EventSocket::open(voxd->port(),
-                                     "/ws/calls/" + id + "?token=" + call["access_token"].get<std::string>());
+    auto watcher =
+        EventSocket::open(voxd->port(), "/ws/calls/" + id + "?token=" + call["access_token"].get<std::string>());
     ASSERT_TRUE(watcher);
     // Events follow the snapshot: once it has arrived, none of the call's is missed.
     auto snapshot = watcher->next(10s);
@@ -265,21 +265,38 @@ TEST_P(WebCallEndToEndTest, ACallerAsksAndHearsTheAnswerAndTheRecordTellsIt) {
     ASSERT_TRUE(client) << "the media socket refused: " << failure;
     // The greeting plays while the caller is silent.
     EXPECT_TRUE(client->silence_until(
-        [&] { return client->saw("agent_stop_talking", [](const Json& e) { return e.value("turn", -1) == 0; }); },
-        15s))
+        [&] { return client->saw("agent_stop_talking", [](const Json& e) { return e.value("turn", -1) == 0; }); }, 15s))
         << "no greeting";
     std::size_t greeting_bytes = client->agent_audio_bytes();
     EXPECT_GT(greeting_bytes, 0u);
+    // A watcher joining now gets the greeting in its snapshot's transcript,
+    // and not again as an event.
+    auto late = EventSocket::open(voxd->port(), "/ws/calls/" + id + "?token=" + apitest::url_encode(test::kTestApiKey));
+    ASSERT_TRUE(late);
+    auto late_snapshot = late->next(10s);
+    ASSERT_TRUE(late_snapshot);
+    const Json& so_far = (*late_snapshot)["call"]["transcript"];
+    ASSERT_EQ(so_far.size(), 1U) << late_snapshot->dump();
+    EXPECT_EQ(so_far[0]["speaker"], "agent");
+    EXPECT_NE(so_far[0].value("text", "").find("Hello, this is Northside."), std::string::npos) << so_far.dump();
+    std::vector<Json> late_events;
+    std::thread late_watching([&] { late_events = late->until_closed(90s); });
     client->send(speech.samples);
     EXPECT_TRUE(client->silence_until(
-        [&] { return client->saw("agent_stop_talking", [](const Json& e) { return e.value("turn", 0) >= 1; }); },
-        30s))
+        [&] { return client->saw("agent_stop_talking", [](const Json& e) { return e.value("turn", 0) >= 1; }); }, 30s))
         << "no answer";
     EXPECT_GT(client->agent_audio_bytes(), greeting_bytes) << "the answer was not heard";
     client->send_text("{\"type\":\"hangup\"}");
     EXPECT_TRUE(client->wait_closed(10s));
     EXPECT_EQ(client->close_code(), std::optional<std::uint16_t>(1000));
     watching.join();
+    late_watching.join();
+    for (const auto& event : late_events)
+        EXPECT_FALSE(event["type"] == "transcript" && event["role"] == "agent" && event.value("turn", -1) == 0)
+            << "the greeting came twice: " << event.dump();
+    EXPECT_TRUE(std::any_of(late_events.begin(), late_events.end(), [](const Json& event) {
+        return event["type"] == "transcript" && event["role"] == "agent" && event["final"] == true;
+    })) << "the answer's line reached the late watcher";
 
     // The caller's client saw the call's events from call_started on (it hung up itself, so
     // call_ended goes to the event sockets only: see the API end in the next test).

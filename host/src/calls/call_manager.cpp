@@ -213,6 +213,7 @@ bool CallManager::is_access_token(const std::string& call_id, const std::string&
 void CallManager::watch(const std::string& call_id, std::unique_ptr<Poco::Net::WebSocket> socket) {
     auto watcher = hub_.adopt(std::move(socket));
     bool live = false;
+    json transcript_so_far = json::array();
     {
         // Under the lock that conclude() takes to forget the call: either the
         // watcher is subscribed before the call's end closes its watchers, or
@@ -220,7 +221,7 @@ void CallManager::watch(const std::string& call_id, std::unique_ptr<Poco::Net::W
         std::lock_guard lock(mutex_);
         auto it = calls_.find(call_id);
         live = it != calls_.end() && !it->second->finished;
-        if (live) hub_.subscribe(call_id, watcher);
+        if (live) transcript_so_far = hub_.subscribe(call_id, watcher);
     }
     std::optional<json> record;
     try {
@@ -230,6 +231,9 @@ void CallManager::watch(const std::string& call_id, std::unique_ptr<Poco::Net::W
                         {{"call_id", call_id}, {"error", error.what()}});
     }
     bool ended = !live || !record || record->value("status", "") != "in_progress";
+    // A live call's stored record has no transcript yet: the lines said so far
+    // (the rest follow as events) let a page opened mid-call show the whole conversation.
+    if (!ended) (*record)["transcript"] = std::move(transcript_so_far);
     json snapshot = {{"type", "snapshot"}, {"call", record ? *record : json(nullptr)}};
     watcher->begin(snapshot.dump(-1, ' ', false, json::error_handler_t::replace), ended);
 }

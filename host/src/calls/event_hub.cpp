@@ -31,9 +31,11 @@ std::shared_ptr<EventWatcher> EventHub::adopt(std::unique_ptr<Poco::Net::WebSock
     return watcher;
 }
 
-void EventHub::subscribe(const std::string& call_id, std::shared_ptr<EventWatcher> watcher) {
+nlohmann::json EventHub::subscribe(const std::string& call_id, std::shared_ptr<EventWatcher> watcher) {
     std::lock_guard lock(mutex_);
     by_call_[call_id].push_back(std::move(watcher));
+    auto it = transcripts_.find(call_id);
+    return it != transcripts_.end() ? it->second : nlohmann::json::array();
 }
 
 void EventHub::subscribe_all(std::shared_ptr<EventWatcher> watcher) {
@@ -55,6 +57,18 @@ void EventHub::publish(const std::string& call_id, const nlohmann::json& event) 
             prune(it->second);
             watchers = it->second;
         }
+        // Kept under the same lock as the watchers are chosen, so that a later
+        // watcher gets each line either in its snapshot or as an event, never both.
+        if (event.value("type", "") == "transcript" && event.value("final", false)) {
+            auto role = event.find("role");
+            auto text = event.find("text");
+            if (role != event.end() && role->is_string() && text != event.end() && text->is_string() &&
+                !text->get_ref<const std::string&>().empty()) {
+                auto& lines = transcripts_[call_id];
+                if (!lines.is_array()) lines = nlohmann::json::array();
+                lines.push_back({{"speaker", *role}, {"text", *text}});
+            }
+        }
         prune(every_call_);
         watchers.insert(watchers.end(), every_call_.begin(), every_call_.end());
     }
@@ -67,6 +81,7 @@ void EventHub::end_call(const std::string& call_id) {
     std::vector<std::shared_ptr<EventWatcher>> watchers;
     {
         std::lock_guard lock(mutex_);
+        transcripts_.erase(call_id);
         auto it = by_call_.find(call_id);
         if (it == by_call_.end()) return;
         watchers = std::move(it->second);

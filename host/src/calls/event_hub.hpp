@@ -35,14 +35,17 @@ public:
 
     // Takes an upgraded socket over; the reader thread watches it from now on.
     std::shared_ptr<EventWatcher> adopt(std::unique_ptr<Poco::Net::WebSocket> socket);
-    // `watcher` receives the events of `call_id` from now on.
-    void subscribe(const std::string& call_id, std::shared_ptr<EventWatcher> watcher);
+    // `watcher` receives the events of `call_id` from now on. Returns the
+    // call's transcript so far (its final `transcript` events, as record
+    // lines), exactly the ones the watcher will not be sent.
+    nlohmann::json subscribe(const std::string& call_id, std::shared_ptr<EventWatcher> watcher);
     // `watcher` receives the events of every call from now on (/ws/events);
     // call ends do not close it.
     void subscribe_all(std::shared_ptr<EventWatcher> watcher);
     // Sends `event` to every watcher of its call and to every hub-wide watcher.
     void publish(const std::string& call_id, const nlohmann::json& event);
-    // The call is over: each of its watchers closes with 1000 after what it was sent.
+    // The call is over: each of its watchers closes with 1000 after what it
+    // was sent, and its transcript so far is forgotten.
     void end_call(const std::string& call_id);
     // Closes every socket (1001, going away) and joins the reader. Idempotent.
     void stop();
@@ -58,6 +61,7 @@ private:
     std::condition_variable wake_;
     std::map<std::string, std::vector<std::shared_ptr<EventWatcher>>> by_call_;
     std::vector<std::shared_ptr<EventWatcher>> every_call_;
+    std::map<std::string, nlohmann::json> transcripts_;    // live calls' final transcript lines
     std::vector<std::shared_ptr<EventWatcher>> incoming_;  // adopted, not yet polled
     std::size_t open_ = 0;
     bool stopping_ = false;

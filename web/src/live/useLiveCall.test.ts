@@ -1,5 +1,6 @@
 import type { TranscriptEvent } from "@vox/web-call";
-import { applyTranscript } from "./useLiveCall";
+import { applyTranscript, transcriptOfSnapshot } from "./useLiveCall";
+import type { Call } from "../api/types";
 
 const event = (role: "user" | "agent", text: string, final: boolean, turn?: number): TranscriptEvent => ({
   type: "transcript",
@@ -39,5 +40,28 @@ describe("applyTranscript", () => {
     const after = applyTranscript(before, event("user", "Hi there", false, 1));
     expect(before[0].content).toBe("Hi");
     expect(after[0].content).toBe("Hi there");
+  });
+});
+
+describe("transcriptOfSnapshot", () => {
+  const live = {
+    id: "call_1",
+    status: "in_progress",
+    transcript: [
+      { speaker: "agent", text: "Hello, this is the clinic." },
+      { speaker: "user", text: "I need an appointment." },
+    ],
+  } as unknown as Call;
+
+  it("turns a live call's lines so far into final entries", () => {
+    expect(transcriptOfSnapshot(live)).toEqual([
+      { role: "agent", content: "Hello, this is the clinic.", final: true },
+      { role: "user", content: "I need an appointment.", final: true },
+    ]);
+  });
+
+  it("takes nothing from an ended call or no call", () => {
+    expect(transcriptOfSnapshot({ ...live, status: "completed" } as Call)).toEqual([]);
+    expect(transcriptOfSnapshot(null)).toEqual([]);
   });
 });

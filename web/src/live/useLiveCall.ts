@@ -54,9 +54,19 @@ export function applyTranscript(entries: TranscriptEntry[], event: TranscriptEve
   return [...entries, entry];
 }
 
+/**
+ * The lines said before the page joined: a live call's snapshot carries them as its record's transcript (the
+ * lines after it arrive as events, so none comes twice). Events that came before the snapshot stay after them.
+ */
+export function transcriptOfSnapshot(call: Call | null): TranscriptEntry[] {
+  if (!call || call.status !== "in_progress") return [];
+  return (call.transcript ?? []).map((line) => ({ role: line.speaker, content: line.text, final: true }));
+}
+
 function reduce(state: LiveCallState, event: ProtocolEvent): LiveCallState {
   if (event.type === "snapshot") {
-    return { ...state, snapshot: (event as unknown as { call: Call }).call };
+    const call = (event as unknown as { call: Call | null }).call;
+    return { ...state, snapshot: call, transcript: [...transcriptOfSnapshot(call), ...state.transcript] };
   }
   if (isEvent(event, "transcript")) return { ...state, transcript: applyTranscript(state.transcript, event) };
   switch (event.type) {

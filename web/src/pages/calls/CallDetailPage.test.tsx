@@ -154,6 +154,25 @@ describe("CallDetailPage, a stored call", () => {
   });
 });
 
+describe("CallDetailPage, a live call opened mid-call", () => {
+  it("shows the lines said before it opened, from the snapshot, then the new ones", async () => {
+    const midCall = { ...LIVE_CALL, transcript: [{ speaker: "agent", text: "Hello, this is the clinic." }] };
+    fakeApi({ "GET /api/agents": () => json(AGENTS), "GET /api/calls/call_live": () => json(LIVE_CALL) });
+    renderCall("call_live");
+    await screen.findByTestId("live-call");
+    const [socket] = FakeWebSocket.to("/ws/calls/call_live");
+    act(() => {
+      socket.serverOpen();
+      socket.serverSend({ type: "snapshot", call: midCall });
+      socket.serverSend({ type: "transcript", call_id: "call_live", t_ms: 2900, role: "user", text: "Tuesday please", final: true, turn: 1 });
+    });
+    const lines = screen.getAllByTestId("live-transcript-line");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toHaveTextContent("Hello, this is the clinic.");
+    expect(lines[1]).toHaveTextContent("Tuesday please");
+  });
+});
+
 describe("CallDetailPage, a live call", () => {
   it("follows the call's events: snapshot, partial then final transcript, talking, metrics, nodes; refetches on call_ended", async () => {
     let stored = LIVE_CALL;
