@@ -2,6 +2,7 @@ import { Link } from "react-router-dom";
 import { MicrophoneError } from "@vox/web-call";
 import { ErrorMessage } from "../../components/Status";
 import { CallErrors, LatencyTable, LiveTranscript, NodeTransitions, Speaker } from "./CallDisplays";
+import { DtmfKeypad } from "./DtmfKeypad";
 import { type CallPhase, useTestCall } from "./useTestCall";
 
 const PHASE_TEXT: Record<CallPhase, string> = {
@@ -14,7 +15,7 @@ const PHASE_TEXT: Record<CallPhase, string> = {
 
 /** A voice call with the agent from this browser, with what happens in it. */
 export function CallPanel({ agentId, agentActive }: { agentId: string | null; agentActive: boolean }) {
-  const { view, start, hangUp, setMuted } = useTestCall();
+  const { view, start, hangUp, setMuted, sendDtmf } = useTestCall();
   const inCall = view.phase === "starting" || view.phase === "connecting" || view.phase === "live";
 
   return (
@@ -85,6 +86,12 @@ export function CallPanel({ agentId, agentActive }: { agentId: string | null; ag
               peak={view.agentLevelMax}
             />
           </div>
+          <DtmfKeypad
+            live={view.phase === "live"}
+            sent={view.dtmfSent}
+            arrived={view.dtmfArrived}
+            onPress={sendDtmf}
+          />
           <h3>Transcript</h3>
           <LiveTranscript entries={view.transcript} />
           <h3>Latency per turn</h3>

@@ -32,6 +32,10 @@ export interface TestCallView {
   nodes: NodeTransitionEvent[];
   errors: CallError[];
   muted: boolean;
+  /** Keys sent in this call (DTMF), in order. */
+  dtmfSent: string[];
+  /** How many keys voxd reported as arrived (its `dtmf` events; they come back in the order sent). */
+  dtmfArrived: number;
 }
 
 const INITIAL: TestCallView = {
@@ -48,6 +52,8 @@ const INITIAL: TestCallView = {
   nodes: [],
   errors: [],
   muted: false,
+  dtmfSent: [],
+  dtmfArrived: 0,
 };
 
 type Action =
@@ -60,7 +66,8 @@ type Action =
   | { type: "event"; event: ProtocolEvent }
   | { type: "error"; error: CallError }
   | { type: "levels"; caller: number; agent: number }
-  | { type: "muted"; muted: boolean };
+  | { type: "muted"; muted: boolean }
+  | { type: "dtmf_sent"; digit: string };
 
 function reduce(view: TestCallView, action: Action): TestCallView {
   switch (action.type) {
@@ -86,6 +93,8 @@ function reduce(view: TestCallView, action: Action): TestCallView {
       };
     case "muted":
       return { ...view, muted: action.muted };
+    case "dtmf_sent":
+      return { ...view, dtmfSent: [...view.dtmfSent, action.digit] };
     case "event":
       return applyEvent(view, action.event);
   }
@@ -98,6 +107,7 @@ function applyEvent(view: TestCallView, event: ProtocolEvent): TestCallView {
   if (event.type === "agent_stop_talking" || event.type === "clear") return { ...view, agentTalking: false };
   if (isEvent(event, "metrics")) return { ...view, latency: [...view.latency, event] };
   if (isEvent(event, "node_transition")) return { ...view, nodes: [...view.nodes, event] };
+  if (event.type === "dtmf") return { ...view, dtmfArrived: view.dtmfArrived + 1 };
   return view;
 }
 
@@ -241,6 +251,22 @@ export function useTestCall() {
     dispatch({ type: "muted", muted });
   }, []);
 
+  /**
+   * Presses a key (0-9, *, #) in the live call. False when it could not be sent: no call, or the call ended
+   * between the render and the press (the SDK throws then); nothing else changes.
+   */
+  const sendDtmf = useCallback((digit: string): boolean => {
+    const call = callRef.current;
+    if (!call) return false;
+    try {
+      call.sendDtmf(digit);
+    } catch {
+      return false;
+    }
+    dispatch({ type: "dtmf_sent", digit });
+    return true;
+  }, []);
+
   // Leaving the page hangs up.
   useEffect(
     () => () => {
@@ -250,5 +276,5 @@ export function useTestCall() {
     [],
   );
 
-  return { view, start, hangUp, setMuted };
+  return { view, start, hangUp, setMuted, sendDtmf };
 }
