@@ -5,10 +5,13 @@
 #include "calls/call_manager.hpp"
 
 #include "calls/call_record.hpp"
+#include "calls/call_recording.hpp"
 #include "calls/call_refusal.hpp"
 #include "fake_call_plugins.hpp"
 #include "test_database.hpp"
 
+#include <vox/core/audio/wav.hpp>
+#include <vox/core/audio/wav_stream_writer.hpp>
 #include <vox/core/host_services.hpp>
 #include <vox/core/ids.hpp>
 #include <vox/core/plugin_registry.hpp>
@@ -16,7 +19,9 @@
 #include <vox/core/time.hpp>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <regex>
 #include <thread>
 
@@ -391,7 +396,29 @@ TEST_F(CallManagerTest, CallsLeftInProgressByACrashAreFailedAtStart) {
     EXPECT_EQ(stored["status"], "failed");
     EXPECT_EQ(stored["disconnection_reason"], "server_restart");
     EXPECT_TRUE(time::parse_iso8601(stored.value("ended_at", "")).has_value());
+    EXPECT_EQ(stored["recording_url"], nullptr) << "nothing was recorded";
     EXPECT_EQ(manager_->recover_interrupted_calls(), 0u);
+}
+
+TEST_F(CallManagerTest, TheRecordingACrashCutShortIsMendedAndNamed) {
+    auto dir = std::filesystem::temp_directory_path() / ("vox_crash_recording_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    options_.calls.recordings_dir = dir;
+    restart_manager();
+    json orphan = host::new_web_call_record(new_id("call"), agent_["id"], json::object(), false);
+    store_.calls->create(orphan);
+    {
+        // A recording as a crash leaves it: audio written, the header's sizes never.
+        audio::WavStreamWriter writer(dir / "open.wav", 8000, 2);
+        writer.write(std::vector<std::int16_t>(1600, 100));
+        std::filesystem::copy_file(dir / "open.wav", host::recording_path(dir, orphan["id"]));
+    }
+    EXPECT_EQ(manager_->recover_interrupted_calls(), 1u);
+    json stored = record(orphan["id"]);
+    EXPECT_EQ(stored["disconnection_reason"], "server_restart");
+    EXPECT_EQ(stored["recording_url"], host::recording_url(orphan["id"]));
+    EXPECT_EQ(audio::read_wav(host::recording_path(dir, orphan["id"])).frames(), 800U);
+    std::filesystem::remove_all(dir);
 }
 
 TEST_F(CallManagerTest, StatsKeepARunningMeanOfAnsweredCallsAndTheSuccessRate) {

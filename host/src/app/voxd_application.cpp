@@ -22,6 +22,7 @@
 #include "app/demo_agent.hpp"
 #include "calls/call_manager.hpp"
 #include "calls/post_call_analyzer.hpp"
+#include "calls/recording_maintenance.hpp"
 #include "config/config_error.hpp"
 #include "config/config_loader.hpp"
 #include "http/http_service.hpp"
@@ -260,6 +261,13 @@ int VoxdApplication::serve(const ConfigSources& sources, const LayeredConfig& co
         return EXIT_UNAVAILABLE;
     }
     calls.start_transport(provider_settings(config, kWebCallTransport));
+    auto last_prune = std::chrono::steady_clock::now();
+    auto prune_old_recordings = [&] {
+        if (settings.calls.recordings_max_age.count() > 0)
+            prune_recordings(settings.calls.recordings_dir, settings.calls.recordings_max_age);
+        last_prune = std::chrono::steady_clock::now();
+    };
+    prune_old_recordings();
 
     StaticFiles dashboard(find_web_root(web_root_candidates(settings.web_root)));
     if (dashboard.root())
@@ -316,6 +324,7 @@ int VoxdApplication::serve(const ConfigSources& sources, const LayeredConfig& co
             publish_plugin_counts(*metrics, *providers.current()->plugins);
         }
         providers.release_unused();
+        if (std::chrono::steady_clock::now() - last_prune >= std::chrono::hours(1)) prune_old_recordings();
     }
 
     vox::log::info("voxd", "stopping",

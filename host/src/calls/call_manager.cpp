@@ -6,6 +6,7 @@
 #include "calls/call_record.hpp"
 #include "calls/call_refusal.hpp"
 #include "calls/post_call_analyzer.hpp"
+#include "calls/recording_maintenance.hpp"
 
 #include <vox/core/ids.hpp>
 #include <vox/core/log.hpp>
@@ -49,7 +50,12 @@ std::size_t CallManager::recover_interrupted_calls() {
     std::size_t recovered = 0;
     std::string now = time::now_iso8601();
     for (const auto& call : store_.calls->in_progress()) {
-        if (store_.calls->replace(recovered_record(call, now))) ++recovered;
+        json record = recovered_record(call, now);
+        // What was recorded up to the crash is kept: its header is mended and the record names it.
+        if (options_.calls.recording)
+            if (auto url = recover_recording(options_.calls.recordings_dir, record.value("id", "")))
+                record["recording_url"] = *url;
+        if (store_.calls->replace(record)) ++recovered;
     }
     if (recovered > 0)
         vox::log::warn("calls", "calls left in progress by the previous run marked failed (server_restart)",

@@ -173,6 +173,8 @@ VoxdSettings read_settings(const LayeredConfig& config) {
     std::string recordings_dir = trim(reader.text("calls.recordings_dir"));
     settings.calls.recordings_dir =
         recordings_dir.empty() ? settings.data_dir / "recordings" : std::filesystem::path(recordings_dir);
+    settings.calls.recordings_max_age =
+        std::chrono::hours(24 * reader.integer("calls.recordings_max_age_days", 0, 36'500));
     auto analysis = reader.raw("calls.analysis");
     settings.calls.analysis = normalize_key(analysis.value);
     if (settings.calls.analysis != "auto" && settings.calls.analysis != "lexicon" && settings.calls.analysis != "off")

@@ -53,9 +53,10 @@ struct CallSettings {
     std::string vad_provider = "speexdsp";  // empty: the built-in energy detector
     std::chrono::milliseconds token_ttl{30'000};
     std::size_t max_concurrent_calls = 100;
-    bool recording = true;                 // a stereo WAV of each call (calls.recording)
-    std::filesystem::path recordings_dir;  // calls.recordings_dir; empty in the file: <data.dir>/recordings
-    std::string analysis = "auto";         // calls.analysis: auto, lexicon or off
+    bool recording = true;                     // a stereo WAV of each call (calls.recording)
+    std::filesystem::path recordings_dir;      // calls.recordings_dir; empty in the file: <data.dir>/recordings
+    std::chrono::hours recordings_max_age{0};  // calls.recordings_max_age_days; 0: keep them
+    std::string analysis = "auto";             // calls.analysis: auto, lexicon or off
     std::chrono::milliseconds analysis_timeout{30'000};
 };
 
