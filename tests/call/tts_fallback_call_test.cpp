@@ -1,5 +1,6 @@
 // Fallback TTSs in a live call: in-test providers that refuse to open, fail a
-// response before any audio, or fail after its first audio. A response not yet
+// response before any audio, fail after its first audio, or never answer (the
+// host's first-audio timeout). A response not yet
 // heard is spoken in full by the fallback within the same turn; one already
 // heard ends there and the next responses go to the fallback. The switches are
 // events and go on the call's result.
@@ -97,6 +98,22 @@ private:
     sdk::TtsSink sink_;
 };
 
+// Takes text and never answers: a service that hangs without an error.
+class SilentSession : public sdk::TtsSession {
+public:
+    void push_text(std::uint64_t, std::string_view text) override {
+        std::lock_guard lock(probe().mutex);
+        probe().flaky_text += text;
+    }
+    void flush(std::uint64_t) override {}
+    void cancel(std::uint64_t) noexcept override {}
+};
+
+struct SilentTts : sdk::TtsProvider {
+    std::unique_ptr<sdk::TtsSession> open(std::string_view, sdk::TtsSink) override {
+        return std::make_unique<SilentSession>();
+    }
+};
 struct FlakyTts : sdk::TtsProvider {
     std::unique_ptr<sdk::TtsSession> open(std::string_view, sdk::TtsSink sink) override {
         return std::make_unique<FlakySession>(std::move(sink));
@@ -119,6 +136,7 @@ struct CannedTts : sdk::TtsProvider {
 struct TtsTestPlugin : sdk::Plugin {
     TtsTestPlugin(sdk::Host host, std::string_view) : Plugin(host) {}
     FlakyTts flaky;
+    SilentTts silent;
     RefusingTts refusing;
     CannedTts canned;
 };
@@ -127,7 +145,8 @@ const vox_plugin_descriptor* tts_descriptor() {
     static const vox_provider flaky = sdk::tts_provider<&TtsTestPlugin::flaky>({"flaky", "fails responses", "{}"});
     static const vox_provider refusing = sdk::tts_provider<&TtsTestPlugin::refusing>({"refusing", "never opens", "{}"});
     static const vox_provider canned = sdk::tts_provider<&TtsTestPlugin::canned>({"canned", "a tone", "{}"});
-    static const vox_provider* const providers[] = {&flaky, &refusing, &canned};
+    static const vox_provider silent = sdk::tts_provider<&TtsTestPlugin::silent>({"silent", "never answers", "{}"});
+    static const vox_provider* const providers[] = {&flaky, &silent, &refusing, &canned};
     static const vox_plugin_descriptor descriptor =
         sdk::plugin_descriptor<TtsTestPlugin>({"tts_test", "1.0.0", "test TTSs"}, providers);
     return &descriptor;
@@ -138,7 +157,8 @@ constexpr const char* kAnswer = "We open at nine tomorrow.";
 
 class TtsFallbackCallTest : public LiveCallTest {
 protected:
-    void start(bool flaky_speaks_first, const char* tts, std::vector<const char*> fallbacks, bool greet) {
+    void start(bool flaky_speaks_first, const char* tts, std::vector<const char*> fallbacks, bool greet,
+               std::uint32_t first_audio_ms = 3000) {
         probe().reset(flaky_speaks_first);
         ASSERT_TRUE(local_.add(&tts_descriptor, "test:tts"));
         local_.llm_server().set_script({.chunks = OpenAiTestServer::content_chunks({kAnswer})});
@@ -151,6 +171,7 @@ protected:
         setup.providers.tts = local_.registry().find(tts);
         for (const char* name : fallbacks)
             setup.providers.tts_fallbacks.push_back({local_.registry().find(name), {{"voice", "backup"}}});
+        setup.tts_first_audio_ms = first_audio_ms;
         open(std::move(setup));
     }
     bool stopped_talking(std::uint64_t turn) {
@@ -225,6 +246,46 @@ TEST_F(TtsFallbackCallTest, ATtsThatRefusesToOpenIsReplacedAndSpeaksTheGreeting)
     ASSERT_TRUE(change);
     EXPECT_EQ((*change)["from"], "tts.refusing");
     EXPECT_NE((*change)["reason"].get<std::string>().find("api key"), std::string::npos) << change->dump();
+}
+
+TEST_F(TtsFallbackCallTest, ATtsThatHangsSilentlyIsReplacedAfterTheFirstAudioTimeout) {
+    start(false, "tts.silent", {"tts.canned"}, true, 700);
+    auto started = std::chrono::steady_clock::now();
+    ASSERT_TRUE(caller_->silence_until([&] { return stopped_talking(0); }, 10s)) << agent_said();
+    auto waited = std::chrono::steady_clock::now() - started;
+    EXPECT_GE(waited, 650ms) << "not before the limit";
+    EXPECT_NE(canned_text().find(kGreeting), std::string::npos) << canned_text();
+    {
+        std::lock_guard lock(probe().mutex);
+        EXPECT_NE(probe().flaky_text.find(kGreeting), std::string::npos) << "the silent TTS was given the greeting";
+    }
+    auto change = events_->wait_type("provider_fallback", 1s);
+    ASSERT_TRUE(change);
+    EXPECT_EQ((*change)["from"], "tts.silent");
+    EXPECT_EQ((*change)["to"], "tts.canned");
+    EXPECT_NE((*change)["reason"].get<std::string>().find("no audio 700 ms"), std::string::npos) << change->dump();
+    // The answer goes to the fallback straight away.
+    caller_->say(trim_silence(local_.speech("What time do you open tomorrow?")));
+    ASSERT_TRUE(caller_->silence_until([&] { return stopped_talking(1); }, 20s)) << agent_said();
+    EXPECT_NE(canned_text().find(kAnswer), std::string::npos) << canned_text();
+    EXPECT_EQ(events_->of_type("provider_fallback").size(), 1U);
+}
+
+TEST_F(TtsFallbackCallTest, ASilentTtsWithNoFallbackEndsTheCallAsErrorTts) {
+    start(false, "tts.silent", {}, true, 500);
+    ASSERT_TRUE(caller_->silence_until([&] { return events_->ends() > 0; }, 10s));
+    auto result = events_->wait_end(1s);
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->disconnection_reason, "error_tts");
+    EXPECT_EQ(transport_->samples(), 0U);
+}
+
+TEST_F(TtsFallbackCallTest, WithTheFirstAudioTimeoutOffASilentTtsIsNotReplaced) {
+    start(false, "tts.silent", {"tts.canned"}, true, 0);
+    caller_->silence_until([] { return false; }, 1500ms);
+    EXPECT_TRUE(events_->of_type("provider_fallback").empty());
+    EXPECT_EQ(canned_text(), "");
+    EXPECT_EQ(events_->ends(), 0);
 }
 
 TEST_F(TtsFallbackCallTest, WithNoFallbackLeftTheCallEndsAsErrorTts) {

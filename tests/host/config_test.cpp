@@ -120,6 +120,7 @@ TEST(ConfigLayers, DefaultsAloneGiveTheDocumentedSettings) {
     EXPECT_EQ(settings.log.format, vox::log::Format::json);
     EXPECT_EQ(settings.calls.analysis, "auto");
     EXPECT_EQ(settings.calls.recordings_max_age, std::chrono::hours(0)) << "recordings are kept";
+    EXPECT_EQ(settings.calls.tts_first_audio_timeout, std::chrono::milliseconds(3000));
     EXPECT_EQ(read_settings(defaults_with({}, {"calls.recordings_max_age_days=30"})).calls.recordings_max_age,
               std::chrono::hours(720));
     EXPECT_EQ(settings.calls.analysis_timeout, std::chrono::milliseconds(30'000));
@@ -215,6 +216,7 @@ TEST(ConfigErrors, RejectMalformedValues) {
         {"calls.analysis_timeout_ms=0", "calls.analysis_timeout_ms"},
         {"calls.recordings_max_age_days=-1", "calls.recordings_max_age_days"},
         {"calls.recordings_max_age_days=week", "calls.recordings_max_age_days"},
+        {"calls.tts_first_audio_timeout_ms=-5", "calls.tts_first_audio_timeout_ms"},
     };
     for (const auto& [override_item, key] : bad) {
         auto message = error_of([&] { read_settings(defaults_with({}, {override_item})); });

@@ -169,6 +169,7 @@ private:
         std::int64_t now = call_.now_ns();
         feed_silence_when_starved(now);
         llm_->cut_if_stalled(now, call_.setup.llm_stall_ms);
+        if (tts_) tts_->fail_if_silent(now, call_.setup.tts_first_audio_ms);
         output_->tick(now);
         if (flow_) flow_->tick(now);
         pipeline_.run();

@@ -59,6 +59,9 @@ public:
         return false;
     }
 
+    // The key of the provider in use, e.g. "tts.elevenlabs".
+    const std::string& current_key() const { return providers_[at_].provider->key; }
+
 private:
     std::string stage_;
     std::vector<FallbackProvider> providers_;

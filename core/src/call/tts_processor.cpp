@@ -144,8 +144,22 @@ void TtsProcessor::on_end(Frame f) {
         return;
     }
     it->second.ended = true;
+    it->second.flushed_ns = call_.now_ns();
     push(std::move(f));
     tts_->flush(id);
+}
+
+void TtsProcessor::fail_if_silent(std::int64_t now_ns, std::uint32_t limit_ms) {
+    if (failed_ || limit_ms == 0) return;
+    const std::int64_t limit_ns = static_cast<std::int64_t>(limit_ms) * 1'000'000;
+    for (const auto& [id, response] : responses_) {
+        if (response.cut || response.audible || response.flushed_ns == 0 || response.text.empty()) continue;
+        if (now_ns - response.flushed_ns < limit_ns) continue;
+        vox::log::warn("call", "the TTS sent no audio for a whole response; switching",
+                       {{"call_id", call_.setup.call_id}, {"provider", chain_.current_key()}, {"limit_ms", limit_ms}});
+        on_failure(chain_.current_key() + ": no audio " + std::to_string(limit_ms) + " ms after a whole response");
+        return;  // the switch handed every open response over
+    }
 }
 
 void TtsProcessor::from_provider(Frame f) {
@@ -205,7 +219,10 @@ void TtsProcessor::hand_over() {
             continue;
         }
         if (!response.text.empty()) tts_->push_text(id, response.text);
-        if (response.ended) tts_->flush(id);
+        if (response.ended) {
+            tts_->flush(id);
+            response.flushed_ns = call_.now_ns();  // the new provider's time starts now
+        }
         ++it;
     }
 }

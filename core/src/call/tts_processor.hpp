@@ -7,7 +7,8 @@
 // When the provider fails (refuses to open, errs on a response) the next
 // fallback takes over: a response none of whose audio came back is spoken
 // again by it in full; one already audible ends where it is (what was said
-// stands) and later responses go to the fallback.
+// stands) and later responses go to the fallback. A provider that sends no
+// audio for a whole response within CallSetup::tts_first_audio_ms counts as failed.
 #pragma once
 
 #include "call_context.hpp"
@@ -31,6 +32,9 @@ public:
     void open();
     void close() noexcept;
     void process(pipeline::Frame frame) override;
+    // Periodic: a response given whole to the provider that has had no audio
+    // back for `limit_ms` counts as the provider failing (0: never).
+    void fail_if_silent(std::int64_t now_ns, std::uint32_t limit_ms);
 
 private:
     struct Response {
@@ -38,10 +42,11 @@ private:
         std::uint64_t turn = 0;
         bool text_sent = false;
         std::string code;
-        std::string text;      // all pushed so far: a fallback speaks it again
-        bool ended = false;    // flushed: no more text comes
-        bool audible = false;  // some of its audio came back
-        bool cut = false;      // ended early when the provider failed mid-audio
+        std::string text;             // all pushed so far: a fallback speaks it again
+        bool ended = false;           // flushed: no more text comes
+        bool audible = false;         // some of its audio came back
+        bool cut = false;             // ended early when the provider failed mid-audio
+        std::int64_t flushed_ns = 0;  // when the current provider was given all of it
     };
     void open_session(const FallbackProvider& provider);
     void from_provider(pipeline::Frame frame);
@@ -56,7 +61,7 @@ private:
 
     CallContext& call_;
     std::unique_ptr<TtsClient> tts_;
-    FallbackChain chain_;  // the agent's TTS, then its fallbacks
+    FallbackChain chain_;                          // the agent's TTS, then its fallbacks
     std::uint64_t session_ = 0;                    // tags the callbacks of the open session
     std::map<std::uint64_t, Response> responses_;  // until synthesised (or cut), by response id
     bool failed_ = false;

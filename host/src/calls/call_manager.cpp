@@ -388,6 +388,7 @@ void CallManager::open_session(const std::shared_ptr<ActiveCall>& call) {
     setup.flow = call->flow;
     setup.flow_node_types = call->providers.flow_node_types;
     setup.http_tool_runner = call->providers.http_tool_runner;
+    setup.tts_first_audio_ms = static_cast<std::uint32_t>(options_.calls.tts_first_audio_timeout.count());
     if (options_.calls.recording) {
         call->recording =
             std::make_shared<CallRecording>(options_.calls.recordings_dir, call->call_id, call->sample_rate);

@@ -175,6 +175,7 @@ VoxdSettings read_settings(const LayeredConfig& config) {
         recordings_dir.empty() ? settings.data_dir / "recordings" : std::filesystem::path(recordings_dir);
     settings.calls.recordings_max_age =
         std::chrono::hours(24 * reader.integer("calls.recordings_max_age_days", 0, 36'500));
+    settings.calls.tts_first_audio_timeout = reader.milliseconds("calls.tts_first_audio_timeout_ms", 600'000);
     auto analysis = reader.raw("calls.analysis");
     settings.calls.analysis = normalize_key(analysis.value);
     if (settings.calls.analysis != "auto" && settings.calls.analysis != "lexicon" && settings.calls.analysis != "off")

@@ -56,7 +56,8 @@ struct CallSettings {
     bool recording = true;                     // a stereo WAV of each call (calls.recording)
     std::filesystem::path recordings_dir;      // calls.recordings_dir; empty in the file: <data.dir>/recordings
     std::chrono::hours recordings_max_age{0};  // calls.recordings_max_age_days; 0: keep them
-    std::string analysis = "auto";             // calls.analysis: auto, lexicon or off
+    std::chrono::milliseconds tts_first_audio_timeout{3000};  // calls.tts_first_audio_timeout_ms; 0: off
+    std::string analysis = "auto";                            // calls.analysis: auto, lexicon or off
     std::chrono::milliseconds analysis_timeout{30'000};
 };
 

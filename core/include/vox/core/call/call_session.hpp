@@ -90,6 +90,10 @@ struct CallSetup {
     std::string filler_text = "One moment, please.";
     // An answer whose LLM stream goes quiet this long after it began speaking is cut short.
     std::uint32_t llm_stall_ms = 5000;
+    // A TTS that has sent no audio this long after it was given a whole
+    // response (flushed) is taken for hung: the next fallback speaks it, or
+    // the call ends as error_tts. 0: wait for the provider's own timeout.
+    std::uint32_t tts_first_audio_ms = 3000;
     // The agent's call flow (core/schemas/flow.json); null or without nodes:
     // the agent converses freely with its LLM.
     nlohmann::json flow;
