@@ -1,6 +1,7 @@
 #include "calls/agent_test_turn.hpp"
 
 #include "calls/call_providers.hpp"
+#include "calls/call_refusal.hpp"
 #include "calls/prompt_variables.hpp"
 
 #include <condition_variable>
@@ -50,6 +51,17 @@ json agent_turn_request(const json& agent, const json& messages, const json& var
 }
 
 AgentTurnRunner::AgentTurnRunner(const ProviderCatalog& providers) : providers_(providers) {}
+
+bool AgentTurnRunner::llm_follows_prompts(const json& agent) const {
+    ProviderGenerationPtr providers = providers_.current();
+    try {
+        const Provider& provider = agent_llm_provider(agent, *providers->plugins, providers->agents);
+        auto follows = provider.capabilities.find("follows_prompts");
+        return follows == provider.capabilities.end() || !follows->is_boolean() || follows->get<bool>();
+    } catch (const CallRefusal&) {
+        return false;  // no LLM
+    }
+}
 
 AgentTurnRunner::~AgentTurnRunner() { shutdown(); }
 

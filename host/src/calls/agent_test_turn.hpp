@@ -59,6 +59,9 @@ public:
     // (provider_unavailable) or LlmTurnFailed. Any thread.
     AgentTestReply run(const nlohmann::json& agent, const nlohmann::json& messages, const nlohmann::json& variables,
                        std::chrono::milliseconds timeout);
+    // Whether the agent's LLM (in the current generation) is loaded and takes
+    // the host's instructions (capability follows_prompts, default true).
+    bool llm_follows_prompts(const nlohmann::json& agent) const;
     // Ends the turns still waiting (LlmTurnFailed "voxd is stopping"), refuses
     // new ones, and closes the clients; before the plugins shut down. Idempotent.
     void shutdown();

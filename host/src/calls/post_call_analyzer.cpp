@@ -89,6 +89,8 @@ void PostCallAnalyzer::run() {
 
 bool PostCallAnalyzer::analyse(const Job& job) {
     const std::string call_id = job.record.value("id", "");
+    // No LLM, or one that answers its own way (a custom LLM server): the offline analysis is the analysis.
+    if (!runner_.llm_follows_prompts(job.agent)) return false;
     AgentTestReply reply;
     try {
         reply = runner_.run(analysis_agent(job.agent), analysis_messages(job.record), json::object(), timeout_);

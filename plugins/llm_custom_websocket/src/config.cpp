@@ -78,7 +78,10 @@ const char* settings_schema_json() {
 
 const char* capabilities_json() {
     static const std::string capabilities =
-        nlohmann::json{{"streaming", true}, {"tools", true}, {"api", "vox-custom-llm-websocket/1"}}.dump();
+        nlohmann::json{
+            {"streaming", true}, {"tools", true}, {"api", "vox-custom-llm-websocket/1"}, {"follows_prompts", false}}
+            // the user's server answers its own way
+            .dump();
     return capabilities.c_str();
 }
 
