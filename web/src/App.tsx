@@ -1,5 +1,5 @@
-import { lazy, type ComponentType } from "react";
-import { Navigate, Route, Routes, useLocation } from "react-router-dom";
+import { lazy, type ComponentType, type ReactNode } from "react";
+import { Navigate, useLocation, type RouteObject } from "react-router-dom";
 import { useApiKey } from "./auth/useSession";
 import { Layout } from "./components/Layout";
 import { SignInPage } from "./pages/SignInPage";
@@ -18,37 +18,57 @@ const PhoneNumbersPage = page(() => import("./pages/phone-numbers/PhoneNumbersPa
 const AnalyticsPage = page(() => import("./pages/analytics/AnalyticsPage"), "AnalyticsPage");
 const SettingsPage = page(() => import("./pages/settings/SettingsPage"), "SettingsPage");
 
-export function App() {
+/**
+ * The dashboard's one route tree (a data router: createBrowserRouter in main.tsx, createMemoryRouter in tests, so
+ * that pages can use useBlocker). Whether the browser is signed in is decided by the two gates below.
+ */
+export const routes: RouteObject[] = [
+  {
+    path: "/sign-in",
+    element: (
+      <SignedOutOnly>
+        <SignInPage />
+      </SignedOutOnly>
+    ),
+  },
+  {
+    element: <SignedInOnly />,
+    children: [
+      { index: true, element: <Navigate to="/agents" replace /> },
+      { path: "/agents", element: <AgentsPage /> },
+      { path: "/agents/new", element: <AgentEditPage /> },
+      { path: "/agents/:agentId", element: <AgentEditPage /> },
+      { path: "/agents/:agentId/flow", element: <FlowBuilderPage /> },
+      { path: "/agents/:agentId/test", element: <TestCallPage /> },
+      { path: "/test-call", element: <TestCallPage /> },
+      { path: "/calls", element: <CallsPage /> },
+      { path: "/calls/:callId", element: <CallDetailPage /> },
+      { path: "/phone-numbers", element: <PhoneNumbersPage /> },
+      { path: "/analytics", element: <AnalyticsPage /> },
+      { path: "/settings", element: <SettingsPage /> },
+      { path: "*", element: <NotFound /> },
+    ],
+  },
+];
+
+/** Every page but the sign-in: signed out, it sends the browser to /sign-in, remembering where it was going. */
+function SignedInOnly() {
   const apiKey = useApiKey();
   const location = useLocation();
-  if (!apiKey) {
-    return (
-      <Routes>
-        <Route path="/sign-in" element={<SignInPage />} />
-        <Route path="*" element={<Navigate to="/sign-in" replace state={{ from: location.pathname }} />} />
-      </Routes>
-    );
-  }
-  return (
-    <Routes>
-      <Route path="/sign-in" element={<Navigate to="/agents" replace />} />
-      <Route element={<Layout />}>
-        <Route index element={<Navigate to="/agents" replace />} />
-        <Route path="/agents" element={<AgentsPage />} />
-        <Route path="/agents/new" element={<AgentEditPage />} />
-        <Route path="/agents/:agentId" element={<AgentEditPage />} />
-        <Route path="/agents/:agentId/flow" element={<FlowBuilderPage />} />
-        <Route path="/agents/:agentId/test" element={<TestCallPage />} />
-        <Route path="/test-call" element={<TestCallPage />} />
-        <Route path="/calls" element={<CallsPage />} />
-        <Route path="/calls/:callId" element={<CallDetailPage />} />
-        <Route path="/phone-numbers" element={<PhoneNumbersPage />} />
-        <Route path="/analytics" element={<AnalyticsPage />} />
-        <Route path="/settings" element={<SettingsPage />} />
-        <Route path="*" element={<NotFound />} />
-      </Route>
-    </Routes>
-  );
+  if (!apiKey) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
+  return <Layout />;
+}
+
+/**
+ * The sign-in page: a signed-in browser goes on to the dashboard, at the page it was sent here from, like
+ * SignInPage does after signing in. (Signing in re-renders this gate while the page's own navigate() is under way,
+ * and the gate's navigation wins: both must go to the same place.)
+ */
+function SignedOutOnly({ children }: { children: ReactNode }) {
+  const apiKey = useApiKey();
+  const from = (useLocation().state as { from?: string } | null)?.from;
+  if (apiKey) return <Navigate to={from && from !== "/sign-in" ? from : "/agents"} replace />;
+  return children;
 }
 
 function NotFound() {

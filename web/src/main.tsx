@@ -1,11 +1,12 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { BrowserRouter } from "react-router-dom";
+import { createBrowserRouter, RouterProvider } from "react-router-dom";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { App } from "./App";
+import { routes } from "./App";
 import { takeKeyFromLocation } from "./auth/session";
 import "./styles.css";
 
+// Before the router reads the address: it then starts without the key in it.
 takeKeyFromLocation(window.location, window.history);
 
 const queryClient = new QueryClient({
@@ -15,12 +16,13 @@ const queryClient = new QueryClient({
   },
 });
 
+// A data router: the flow builder's useBlocker needs one to ask before Back or Forward leaves unsaved changes.
+const router = createBrowserRouter(routes);
+
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <BrowserRouter>
-        <App />
-      </BrowserRouter>
+      <RouterProvider router={router} />
     </QueryClientProvider>
   </StrictMode>,
 );

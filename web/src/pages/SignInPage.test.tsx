@@ -1,13 +1,11 @@
 import { fakeApi, json, problem, requests } from "../components/forms/testing/fakeApi";
-import { screen, waitFor } from "@testing-library/react";
+import { act, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { renderPage } from "../components/forms/testing/renderPage";
 import { SignInPage } from "./SignInPage";
-import { currentApiKey, takeKeyFromLocation } from "../auth/session";
-import { render } from "@testing-library/react";
-import { MemoryRouter } from "react-router-dom";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { App } from "../App";
+import { currentApiKey, signIn, takeKeyFromLocation } from "../auth/session";
+import { renderRoutes } from "../test/dataRouter";
+import { routes } from "../App";
 
 const goodKey = "vox_good_key_0123456789";
 
@@ -47,15 +45,38 @@ test("the link scripts/run prints signs in from the fragment and removes the key
 });
 
 test("in the whole app, a wrong key leaves the sign-in form with its message (the app does not flip to the dashboard)", async () => {
-  render(
-    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
-      <MemoryRouter initialEntries={["/agents"]}>
-        <App />
-      </MemoryRouter>
-    </QueryClientProvider>,
-  );
+  renderRoutes(routes, ["/agents"]);
   await userEvent.type(await screen.findByLabelText("API key"), "vox_wrong_key_000000");
   await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
   expect(await screen.findByRole("alert")).toHaveTextContent("the API key is not valid");
   expect(screen.getByLabelText("API key")).toHaveValue("vox_wrong_key_000000");
+});
+
+test("in the whole app, a signed-out browser is sent to the sign-in, and signing in goes on to the page it asked for", async () => {
+  const { router } = renderRoutes(routes, ["/phone-numbers"]);
+  await userEvent.type(await screen.findByLabelText("API key"), goodKey);
+  expect(router.state.location.pathname).toBe("/sign-in");
+  expect(router.state.location.state).toEqual({ from: "/phone-numbers" });
+  await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+  await waitFor(() => expect(router.state.location.pathname).toBe("/phone-numbers"));
+  expect(await screen.findByRole("heading", { name: "Phone numbers" })).toBeInTheDocument();
+  expect(currentApiKey()).toBe(goodKey);
+});
+
+test("in the whole app, a signed-in browser at the sign-in goes to the agents, and signing out goes back to it", async () => {
+  signIn(goodKey);
+  const { router } = renderRoutes(routes, ["/sign-in"]);
+  await waitFor(() => expect(router.state.location.pathname).toBe("/agents"));
+  await userEvent.click(await screen.findByRole("button", { name: "Sign out" }));
+  await waitFor(() => expect(router.state.location.pathname).toBe("/sign-in"));
+  expect(router.state.location.state).toEqual({ from: "/agents" });
+  expect(await screen.findByLabelText("API key")).toBeInTheDocument();
+});
+
+test("in the whole app, the root address opens the agents and an unknown one says so", async () => {
+  signIn(goodKey);
+  const { router } = renderRoutes(routes, ["/"]);
+  await waitFor(() => expect(router.state.location.pathname).toBe("/agents"));
+  await act(() => router.navigate("/no-such-page"));
+  expect(await screen.findByRole("heading", { name: "Not found" })).toBeInTheDocument();
 });

@@ -1,11 +1,12 @@
 // First: the API client keeps the fetch it finds when it is created.
 import { fakeApi, json, problem, requestsTo } from "../../components/forms/testing/fakeApi";
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { renderPage } from "../../components/forms/testing/renderPage";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { renderPageInDataRouter } from "../../test/dataRouter";
 import { FlowBuilderPage } from "./FlowBuilderPage";
 import type { FlowDocument } from "./flowModel";
+import { leaveMessage } from "./useUnsavedChangesGuard";
 
 // @xyflow/react measures nodes with ResizeObserver and reads the viewport's zoom with DOMMatrixReadOnly,
 // neither of which jsdom has.
@@ -100,9 +101,15 @@ beforeEach(() => {
   });
 });
 
+// The page uses the router's blocker, so it needs a data router. The agent's page comes before it in the history:
+// that is where Back goes.
 function renderFlowPage() {
-  return renderPage(<FlowBuilderPage />, { url: `/agents/${agentId}/flow`, path: "/agents/:agentId/flow" });
+  return renderPageInDataRouter(<FlowBuilderPage />, { url: `/agents/${agentId}/flow`, path: "/agents/:agentId/flow", before: [`/agents/${agentId}`] });
 }
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe("FlowBuilderPage", () => {
   it("shows the agent, its nodes with the start marked, and the palette of loaded node types", async () => {
@@ -178,5 +185,87 @@ describe("FlowBuilderPage", () => {
     expect(summary).toHaveTextContent("/start_node_id: start_node_id names no node");
     expect(summary).toHaveTextContent("1 node and 1 edge marked in red");
     expect(screen.getByTestId("flow-status")).not.toHaveTextContent("Saved");
+  });
+
+  describe("with unsaved changes", () => {
+    async function openWithAChange() {
+      const user = userEvent.setup();
+      const page = renderFlowPage();
+      await screen.findByTestId("flow-node-greet");
+      await user.type(screen.getByLabelText("Global prompt"), "Be brief.");
+      expect(screen.getByTestId("flow-status")).toHaveTextContent("Unsaved changes");
+      return { ...page, user };
+    }
+
+    it("asks before the browser's Back button leaves, and stays with the changes when refused", async () => {
+      const { router } = await openWithAChange();
+      const confirm = vi.spyOn(window, "confirm").mockReturnValue(false);
+      await act(() => router.navigate(-1));
+      await waitFor(() => expect(confirm).toHaveBeenCalledWith(leaveMessage));
+      expect(confirm).toHaveBeenCalledTimes(1);
+      expect(router.state.location.pathname).toBe(`/agents/${agentId}/flow`);
+      expect(screen.getByTestId("location")).toHaveTextContent(`/agents/${agentId}/flow`);
+      expect(screen.getByLabelText("Global prompt")).toHaveValue("Be brief.");
+      expect(screen.getByTestId("flow-status")).toHaveTextContent("Unsaved changes");
+      // Refused, the blocker is reset: asking again works.
+      await act(() => router.navigate(-1));
+      await waitFor(() => expect(confirm).toHaveBeenCalledTimes(2));
+      expect(router.state.location.pathname).toBe(`/agents/${agentId}/flow`);
+    });
+
+    it("leaves on Back when the user confirms", async () => {
+      const { router } = await openWithAChange();
+      const confirm = vi.spyOn(window, "confirm").mockReturnValue(true);
+      await act(() => router.navigate(-1));
+      await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent(new RegExp(`^/agents/${agentId}$`)));
+      expect(confirm).toHaveBeenCalledExactlyOnceWith(leaveMessage);
+      expect(screen.queryByLabelText("Global prompt")).toBeNull();
+      // Forward again: the flow page is back, from the server, and nothing asks (no changes now).
+      await act(() => router.navigate(1));
+      await screen.findByTestId("flow-node-greet");
+      expect(router.state.location.pathname).toBe(`/agents/${agentId}/flow`);
+      expect(confirm).toHaveBeenCalledTimes(1);
+    });
+
+    it("asks before a link inside the dashboard leaves", async () => {
+      const { router, user } = await openWithAChange();
+      const confirm = vi.spyOn(window, "confirm").mockReturnValue(false);
+      await user.click(screen.getByRole("link", { name: "Agent settings" }));
+      await waitFor(() => expect(confirm).toHaveBeenCalledWith(leaveMessage));
+      expect(router.state.location.pathname).toBe(`/agents/${agentId}/flow`);
+      confirm.mockReturnValue(true);
+      await user.click(screen.getByRole("link", { name: "Agent settings" }));
+      await waitFor(() => expect(router.state.location.pathname).toBe(`/agents/${agentId}`));
+      expect(confirm).toHaveBeenCalledTimes(2);
+    });
+
+    it("keeps the browser's own prompt for closing or reloading the tab", async () => {
+      await openWithAChange();
+      const event = new Event("beforeunload", { cancelable: true });
+      window.dispatchEvent(event);
+      expect(event.defaultPrevented).toBe(true);
+    });
+
+    it("does not ask once the changes are saved", async () => {
+      const { router, user } = await openWithAChange();
+      const confirm = vi.spyOn(window, "confirm").mockReturnValue(false);
+      await user.click(screen.getByTestId("flow-save"));
+      await waitFor(() => expect(screen.getByTestId("flow-status")).toHaveTextContent("Saved"));
+      await act(() => router.navigate(-1));
+      await waitFor(() => expect(router.state.location.pathname).toBe(`/agents/${agentId}`));
+      expect(confirm).not.toHaveBeenCalled();
+    });
+  });
+
+  it("without changes, Back leaves at once and nothing asks", async () => {
+    const { router } = renderFlowPage();
+    await screen.findByTestId("flow-node-greet");
+    const confirm = vi.spyOn(window, "confirm").mockReturnValue(false);
+    await act(() => router.navigate(-1));
+    await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent(new RegExp(`^/agents/${agentId}$`)));
+    expect(confirm).not.toHaveBeenCalled();
+    const event = new Event("beforeunload", { cancelable: true });
+    window.dispatchEvent(event);
+    expect(event.defaultPrevented).toBe(false);
   });
 });

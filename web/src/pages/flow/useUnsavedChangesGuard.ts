@@ -1,34 +1,32 @@
-import { useEffect } from "react";
+import { useCallback, useEffect } from "react";
+import { useBlocker, type BlockerFunction } from "react-router-dom";
 
 export const leaveMessage = "The flow has unsaved changes. Leave this page and lose them?";
 
 /**
  * Asks before leaving with unsaved changes: the browser's own prompt when the tab is closed or reloaded, and a
- * confirm() when a link inside the dashboard is followed (the app uses a BrowserRouter, where the router's
- * blocker is not available, so links are checked as they are clicked).
+ * confirm() for any move to another page inside the dashboard (a link, Back or Forward, navigate()), through the
+ * router's blocker. Needs a data router (createBrowserRouter, or createMemoryRouter in tests).
  */
 export function useUnsavedChangesGuard(dirty: boolean) {
+  const shouldBlock = useCallback<BlockerFunction>(
+    ({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname,
+    [dirty],
+  );
+  const blocker = useBlocker(shouldBlock);
+  useEffect(() => {
+    if (blocker.state !== "blocked") return;
+    if (window.confirm(leaveMessage)) blocker.proceed();
+    else blocker.reset();
+  }, [blocker]);
+
   useEffect(() => {
     if (!dirty) return;
     function beforeUnload(event: BeforeUnloadEvent) {
       event.preventDefault();
       event.returnValue = leaveMessage;
     }
-    function linkClick(event: MouseEvent) {
-      const anchor = event.target instanceof Element ? event.target.closest("a[href]") : null;
-      if (!anchor || event.defaultPrevented) return;
-      const url = new URL((anchor as HTMLAnchorElement).href, window.location.href);
-      if (url.origin === window.location.origin && url.pathname === window.location.pathname) return;
-      if (!window.confirm(leaveMessage)) {
-        event.preventDefault();
-        event.stopPropagation();
-      }
-    }
     window.addEventListener("beforeunload", beforeUnload);
-    document.addEventListener("click", linkClick, true);
-    return () => {
-      window.removeEventListener("beforeunload", beforeUnload);
-      document.removeEventListener("click", linkClick, true);
-    };
+    return () => window.removeEventListener("beforeunload", beforeUnload);
   }, [dirty]);
 }
