@@ -6,184 +6,24 @@
 // the caller asks; byte ranges; calls.recording = false; a recordings
 // directory that cannot be written.
 #include "call_api_fixture.hpp"
+#include "media_client.hpp"
 
 #include <vox/core/audio/wav.hpp>
-#include <vox/core/host_services.hpp>
-#include <vox/core/plugin_loader.hpp>
-#include <vox/core/plugin_registry.hpp>
-#include <vox/core/providers/tts_client.hpp>
 
-#include <Poco/Buffer.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/NetException.h>
-#include <Poco/Net/WebSocket.h>
-#include <Poco/URI.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cmath>
-#include <condition_variable>
 #include <cstdlib>
 #include <fstream>
-#include <functional>
-#include <mutex>
 #include <optional>
-#include <thread>
 
 namespace vox::calltest {
 namespace {
 
 using namespace std::chrono_literals;
-using Clock = std::chrono::steady_clock;
 using test::OpenAiTestServer;
 
 constexpr std::uint32_t kRate = 16000;
-constexpr std::size_t kFrame = kRate / 50;  // 20 ms
-
-// flite's kal16 voice saying `text` at kRate.
-std::vector<std::int16_t> flite_speech(const std::string& text) {
-    HostServices host;
-    PluginRegistry registry(host);
-    EXPECT_TRUE(PluginLoader(registry).load_file(VOX_TEST_FLITE_PLUGIN));
-    std::vector<std::int16_t> speech;
-    std::mutex mutex;
-    std::condition_variable done_cv;
-    bool done = false;
-    {
-        TtsClient tts(*registry.find("tts.flite"),
-                      {.on_audio =
-                           [&](std::uint64_t, const audio::AudioView& a) {
-                               std::lock_guard lock(mutex);
-                               speech.insert(speech.end(), a.samples.begin(), a.samples.end());
-                           },
-                       .on_word = {},
-                       .on_done =
-                           [&](std::uint64_t) {
-                               std::lock_guard lock(mutex);
-                               done = true;
-                               done_cv.notify_all();
-                           },
-                       .on_error = {}},
-                      {.settings = {{"voice", "kal16"}}, .output_sample_rate = kRate});
-        tts.push_text(1, text);
-        tts.flush(1);
-        std::unique_lock lock(mutex);
-        done_cv.wait_for(lock, 20s, [&] { return done; });
-    }
-    registry.shutdown();
-    return speech;
-}
-
-// The caller: joins the media socket, sends 20 ms frames in real time and
-// counts them (the caller's position on the call's timeline), and keeps the
-// events it receives.
-class Caller {
-public:
-    static std::unique_ptr<Caller> join(const std::string& socket_url) {
-        Poco::URI uri(socket_url);
-        auto session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
-        session->setTimeout(Poco::Timespan(10, 0));
-        Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, uri.getPathAndQuery(),
-                                       Poco::Net::HTTPMessage::HTTP_1_1);
-        Poco::Net::HTTPResponse response;
-        try {
-            auto socket = std::make_unique<Poco::Net::WebSocket>(*session, request, response);
-            return std::unique_ptr<Caller>(new Caller(std::move(session), std::move(socket)));
-        } catch (const Poco::Exception&) {
-            return nullptr;
-        }
-    }
-    ~Caller() {
-        stop_ = true;
-        if (reader_.joinable()) reader_.join();
-    }
-
-    void send(const std::vector<std::int16_t>& samples) {
-        if (next_ == Clock::time_point{}) next_ = Clock::now();
-        for (std::size_t at = 0; at < samples.size(); at += kFrame) {
-            std::vector<std::int16_t> frame(kFrame, 0);
-            std::copy(samples.begin() + static_cast<std::ptrdiff_t>(at),
-                      samples.begin() + static_cast<std::ptrdiff_t>(std::min(samples.size(), at + kFrame)),
-                      frame.begin());
-            std::this_thread::sleep_until(next_);
-            next_ += 20ms;
-            if (closed_) return;
-            try {
-                socket_->sendFrame(frame.data(), static_cast<int>(frame.size() * sizeof(std::int16_t)),
-                                   Poco::Net::WebSocket::FRAME_BINARY);
-            } catch (const Poco::Exception&) {
-                return;
-            }
-            sent_ += kFrame;
-        }
-    }
-    bool silence_until(const std::function<bool()>& until, std::chrono::milliseconds timeout) {
-        auto deadline = Clock::now() + timeout;
-        while (Clock::now() < deadline && !until()) send(std::vector<std::int16_t>(kFrame, 0));
-        return until();
-    }
-    void silence(std::chrono::milliseconds duration) {
-        send(std::vector<std::int16_t>(static_cast<std::size_t>(kRate * duration.count() / 1000), 0));
-    }
-    void hang_up() {
-        std::string text = "{\"type\":\"hangup\"}";
-        socket_->sendFrame(text.data(), static_cast<int>(text.size()), Poco::Net::WebSocket::FRAME_TEXT);
-    }
-    bool agent_stopped(int min_turn) const {
-        std::lock_guard lock(mutex_);
-        for (const auto& event : events_)
-            if (event.value("type", "") == "agent_stop_talking" && event.value("turn", -1) >= min_turn) return true;
-        return false;
-    }
-    bool wait_closed(std::chrono::milliseconds timeout) {
-        auto deadline = Clock::now() + timeout;
-        while (Clock::now() < deadline && !closed_) std::this_thread::sleep_for(20ms);
-        return closed_;
-    }
-    std::size_t sent() const { return sent_; }
-
-private:
-    Caller(std::unique_ptr<Poco::Net::HTTPClientSession> session, std::unique_ptr<Poco::Net::WebSocket> socket)
-        : session_(std::move(session)), socket_(std::move(socket)) {
-        socket_->setReceiveTimeout(Poco::Timespan(0, 200'000));
-        reader_ = std::thread([this] { read(); });
-    }
-    void read() {
-        while (!stop_ && !closed_) {
-            Poco::Buffer<char> buffer(0);
-            int flags = 0;
-            int received = 0;
-            try {
-                received = socket_->receiveFrame(buffer, flags);
-            } catch (const Poco::TimeoutException&) {
-                continue;
-            } catch (const Poco::Exception&) {
-                closed_ = true;
-                return;
-            }
-            int opcode = flags & Poco::Net::WebSocket::FRAME_OP_BITMASK;
-            if ((received == 0 && flags == 0) || opcode == Poco::Net::WebSocket::FRAME_OP_CLOSE) {
-                closed_ = true;
-            } else if (opcode == Poco::Net::WebSocket::FRAME_OP_TEXT) {
-                auto event = nlohmann::json::parse(std::string(buffer.begin(), buffer.size()), nullptr, false);
-                std::lock_guard lock(mutex_);
-                events_.push_back(event);
-            }
-        }
-    }
-
-    std::unique_ptr<Poco::Net::HTTPClientSession> session_;
-    std::unique_ptr<Poco::Net::WebSocket> socket_;
-    mutable std::mutex mutex_;
-    std::vector<nlohmann::json> events_;
-    std::atomic<bool> closed_{false};
-    std::atomic<bool> stop_{false};
-    std::atomic<std::size_t> sent_{0};
-    Clock::time_point next_{};
-    std::thread reader_;
-};
 
 // One channel of interleaved stereo samples between two frame positions.
 struct Channel {
@@ -223,7 +63,7 @@ protected:
     // A call whose caller joins, hears the greeting, then hangs up by the API.
     Json short_call(const std::string& agent_id) {
         Json call = start_call(agent_id, {{"sample_rate", kRate}});
-        auto caller = Caller::join(call["socket_url"]);
+        auto caller = MediaClient::join(call["socket_url"]);
         EXPECT_TRUE(caller);
         if (!caller) return Json();
         EXPECT_TRUE(caller->silence_until([&] { return caller->agent_stopped(0); }, 15s)) << "no greeting";
@@ -241,14 +81,14 @@ protected:
 };
 
 TEST_P(RecordingEndToEndTest, AWebCallLeavesAStereoRecordingOfBothSidesOnTheCallsTimeline) {
-    auto speech = flite_speech("what time do you open tomorrow");
+    auto speech = flite_speech("what time do you open tomorrow", kRate);
     ASSERT_GT(speech.size(), kRate);
     openai->set_script({.chunks = OpenAiTestServer::content_chunks({"We open ", "at nine tomorrow."})});
     Json agent_doc = agent({{"model", "gpt-test"}});
     Json call = start_call(agent_doc["id"], {{"variables", {{"clinic", "Northside"}}}, {"sample_rate", kRate}});
     std::string id = call["call_id"];
 
-    auto caller = Caller::join(call["socket_url"]);
+    auto caller = MediaClient::join(call["socket_url"]);
     ASSERT_TRUE(caller);
     ASSERT_TRUE(caller->silence_until([&] { return caller->agent_stopped(0); }, 15s)) << "no greeting";
     caller->silence(300ms);
