@@ -16,13 +16,6 @@ const json kTranscript = json::array({
     {{"speaker", "user"}, {"text", "Terrible service."}},
 });
 
-TEST(CallAnalysis, ModesAreNamed) {
-    EXPECT_EQ(analysis_mode_from("auto"), AnalysisMode::automatic);
-    EXPECT_EQ(analysis_mode_from("lexicon"), AnalysisMode::lexicon);
-    EXPECT_EQ(analysis_mode_from("off"), AnalysisMode::off);
-    EXPECT_FALSE(analysis_mode_from("llm"));
-}
-
 TEST(CallAnalysis, CallerSpokeOnlyWithWordsOfTheCaller) {
     EXPECT_TRUE(caller_spoke(kTranscript));
     EXPECT_FALSE(caller_spoke(json::array({{{"speaker", "agent"}, {"text", "Hello?"}}})));

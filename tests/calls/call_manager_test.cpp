@@ -461,7 +461,7 @@ TEST_F(CallManagerTest, AnEndedCallIsStoredWithTheOfflineAnalysisOfTheCallersWor
 }
 
 TEST_F(CallManagerTest, WithAnalysisOffTheSentimentStaysUnknown) {
-    options_.calls.analysis = "off";
+    options_.calls.analysis = host::AnalysisMode::off;
     restart_manager();
     auto started = start();
     fake_transport().join(caller(8), started.call_id);

@@ -118,13 +118,15 @@ TEST(ConfigLayers, DefaultsAloneGiveTheDocumentedSettings) {
     EXPECT_TRUE(settings.plugin.disabled.empty());
     EXPECT_EQ(settings.log.level, spdlog::level::info);
     EXPECT_EQ(settings.log.format, vox::log::Format::json);
-    EXPECT_EQ(settings.calls.analysis, "auto");
+    EXPECT_EQ(settings.calls.analysis, AnalysisMode::automatic);
     EXPECT_EQ(settings.calls.recordings_max_age, std::chrono::hours(0)) << "recordings are kept";
     EXPECT_EQ(settings.calls.tts_first_audio_timeout, std::chrono::milliseconds(3000));
     EXPECT_EQ(read_settings(defaults_with({}, {"calls.recordings_max_age_days=30"})).calls.recordings_max_age,
               std::chrono::hours(720));
     EXPECT_EQ(settings.calls.analysis_timeout, std::chrono::milliseconds(30'000));
-    EXPECT_EQ(read_settings(defaults_with({}, {"calls.analysis=Lexicon"})).calls.analysis, "lexicon");
+    EXPECT_EQ(read_settings(defaults_with({}, {"calls.analysis=Lexicon"})).calls.analysis, AnalysisMode::lexicon);
+    EXPECT_EQ(read_settings(defaults_with({}, {"calls.analysis=off"})).calls.analysis, AnalysisMode::off);
+    EXPECT_EQ(read_settings(defaults_with({}, {"calls.analysis=auto"})).calls.analysis, AnalysisMode::automatic);
 }
 
 TEST(ConfigLayers, EachLayerOverridesTheOnesBelow) {

@@ -54,13 +54,6 @@ std::optional<json> first_object_in(std::string_view reply) {
 
 }  // namespace
 
-std::optional<AnalysisMode> analysis_mode_from(std::string_view text) {
-    if (text == "auto") return AnalysisMode::automatic;
-    if (text == "lexicon") return AnalysisMode::lexicon;
-    if (text == "off") return AnalysisMode::off;
-    return std::nullopt;
-}
-
 bool caller_spoke(const json& transcript) {
     if (!transcript.is_array()) return false;
     return std::any_of(transcript.begin(), transcript.end(), [](const json& line) {

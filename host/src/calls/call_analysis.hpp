@@ -17,11 +17,6 @@
 
 namespace vox::host {
 
-// [calls] analysis: "auto" (lexicon, then the agent's LLM when it has one),
-// "lexicon" (offline only) or "off" (sentiment stays "unknown").
-enum class AnalysisMode { off, lexicon, automatic };
-std::optional<AnalysisMode> analysis_mode_from(std::string_view text);
-
 // Whether the caller said anything: an analysis of silence is "unknown".
 bool caller_spoke(const nlohmann::json& transcript);
 

@@ -477,7 +477,7 @@ void CallManager::conclude(const std::shared_ptr<ActiveCall>& call, json record,
                            std::int64_t duration_ms, std::optional<double> mean_e2e_ms) {
     std::string reason = record.value("disconnection_reason", "error_internal");
     // 0. The offline analysis is part of the record from the start (microseconds).
-    auto analysis = analysis_mode_from(options_.calls.analysis).value_or(AnalysisMode::automatic);
+    const AnalysisMode analysis = options_.calls.analysis;
     if (analysis != AnalysisMode::off) {
         record["call_analysis"] =
             lexicon_analysis(record["transcript"], call->agent.value("language", ""), time::now_iso8601());

@@ -177,8 +177,14 @@ VoxdSettings read_settings(const LayeredConfig& config) {
         std::chrono::hours(24 * reader.integer("calls.recordings_max_age_days", 0, 36'500));
     settings.calls.tts_first_audio_timeout = reader.milliseconds("calls.tts_first_audio_timeout_ms", 600'000);
     auto analysis = reader.raw("calls.analysis");
-    settings.calls.analysis = normalize_key(analysis.value);
-    if (settings.calls.analysis != "auto" && settings.calls.analysis != "lexicon" && settings.calls.analysis != "off")
+    std::string analysis_mode = normalize_key(analysis.value);
+    if (analysis_mode == "auto")
+        settings.calls.analysis = AnalysisMode::automatic;
+    else if (analysis_mode == "lexicon")
+        settings.calls.analysis = AnalysisMode::lexicon;
+    else if (analysis_mode == "off")
+        settings.calls.analysis = AnalysisMode::off;
+    else
         SettingReader::fail("calls.analysis", analysis, "is not auto, lexicon or off");
     settings.calls.analysis_timeout =
         std::chrono::milliseconds(reader.integer("calls.analysis_timeout_ms", 1000, 600'000));

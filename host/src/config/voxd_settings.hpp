@@ -48,6 +48,10 @@ struct AgentDefaults {
 };
 
 // Live calls ([calls]).
+// calls.analysis: "auto" (the offline verdict, then the agent's LLM when it
+// has one), "lexicon" (offline only) or "off" (sentiment stays "unknown").
+enum class AnalysisMode { off, lexicon, automatic };
+
 struct CallSettings {
     std::size_t threads = 2;                // the call pipeline's shared pool
     std::string vad_provider = "speexdsp";  // empty: the built-in energy detector
@@ -57,7 +61,7 @@ struct CallSettings {
     std::filesystem::path recordings_dir;      // calls.recordings_dir; empty in the file: <data.dir>/recordings
     std::chrono::hours recordings_max_age{0};  // calls.recordings_max_age_days; 0: keep them
     std::chrono::milliseconds tts_first_audio_timeout{3000};  // calls.tts_first_audio_timeout_ms; 0: off
-    std::string analysis = "auto";                            // calls.analysis: auto, lexicon or off
+    AnalysisMode analysis = AnalysisMode::automatic;          // calls.analysis
     std::chrono::milliseconds analysis_timeout{30'000};
 };
 
