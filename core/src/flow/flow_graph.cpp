@@ -1,4 +1,5 @@
 #include <vox/core/flow/flow_graph.hpp>
+#include <vox/core/json_text.hpp>
 
 #include <set>
 #include <stdexcept>
@@ -7,18 +8,13 @@ namespace vox::flow {
 
 using nlohmann::json;
 
-namespace {
-std::string text(const json& object, const char* key) {
-    auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-}  // namespace
+namespace {}  // namespace
 
 FlowGraph FlowGraph::from_json(const json& flow) {
     FlowGraph graph;
     if (!flow.is_object()) throw std::invalid_argument("a flow must be a JSON object");
     for (const auto& item : flow.value("nodes", json::array())) {
-        FlowNode node{text(item, "id"), text(item, "type"), text(item, "name"),
+        FlowNode node{json_text(item, "id"), json_text(item, "type"), json_text(item, "name"),
                       item.contains("config") && item["config"].is_object() ? item["config"] : json::object()};
         if (node.id.empty() || node.type.empty()) throw std::invalid_argument("a flow node needs an id and a type");
         std::string id = node.id;
@@ -26,15 +22,15 @@ FlowGraph FlowGraph::from_json(const json& flow) {
     }
     if (graph.nodes_.empty()) return graph;
     for (const auto& item : flow.value("edges", json::array())) {
-        FlowEdge edge{text(item, "id"), text(item, "source"), text(item, "target"),
+        FlowEdge edge{json_text(item, "id"), json_text(item, "source"), json_text(item, "target"),
                       item.contains("condition") ? item["condition"] : json()};
         if (!graph.nodes_.contains(edge.source) || !graph.nodes_.contains(edge.target))
             throw std::invalid_argument("edge " + edge.source + " -> " + edge.target + " joins a missing node");
         graph.edges_[edge.source].push_back(std::move(edge));
     }
-    graph.start_ = text(flow, "start_node_id");
+    graph.start_ = json_text(flow, "start_node_id");
     if (!graph.nodes_.contains(graph.start_)) throw std::invalid_argument("the flow's start node does not exist");
-    graph.global_prompt_ = text(flow, "global_prompt");
+    graph.global_prompt_ = json_text(flow, "global_prompt");
     if (flow.contains("variables") && flow["variables"].is_object()) graph.initial_variables_ = flow["variables"];
     return graph;
 }

@@ -1,6 +1,7 @@
 #include "page_cursor.hpp"
 #include "sql_repositories.hpp"
 
+#include <vox/core/json_text.hpp>
 #include <vox/core/storage/errors.hpp>
 
 #include <Poco/Data/Statement.h>
@@ -11,16 +12,12 @@ using namespace Poco::Data::Keywords;
 using Poco::Data::Session;
 using Poco::Data::Statement;
 
-std::string text_or_empty(const Json& call, const char* field) {
-    auto it = call.find(field);
-    return it != call.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 }  // namespace
 
 SqlCallRepository::SqlCallRepository(Database& db) : db_(db) {}
 
 void SqlCallRepository::create(const Json& call) {
-    std::string id = call.at("id"), agent = text_or_empty(call, "agent_id"), status = call.at("status"),
+    std::string id = call.at("id"), agent = json_text(call, "agent_id"), status = call.at("status"),
                 direction = call.at("direction"), started = call.at("started_at"), doc = call.dump();
     db_.write([&](Session& s) {
         s << db_.sql("INSERT INTO calls (id, agent_id, status, direction, started_at, doc) VALUES (?, ?, ?, ?, ?, ?)"),
@@ -69,12 +66,13 @@ Page SqlCallRepository::list(const CallFilter& filter, const PageRequest& reques
 }
 
 bool SqlCallRepository::replace(const Json& call) {
-    std::string id = call.at("id"), agent = text_or_empty(call, "agent_id"), status = call.at("status"),
+    std::string id = call.at("id"), agent = json_text(call, "agent_id"), status = call.at("status"),
                 direction = call.at("direction"), started = call.at("started_at"), doc = call.dump();
     std::size_t rows = 0;
     db_.write([&](Session& s) {
         Statement statement(s);
-        statement << db_.sql("UPDATE calls SET agent_id = ?, status = ?, direction = ?, started_at = ?, doc = ? WHERE id = ?"),
+        statement << db_.sql(
+            "UPDATE calls SET agent_id = ?, status = ?, direction = ?, started_at = ?, doc = ? WHERE id = ?"),
             use(agent), use(status), use(direction), use(started), use(doc), use(id);
         rows = statement.execute();
     });
@@ -84,7 +82,8 @@ bool SqlCallRepository::replace(const Json& call) {
 std::vector<Json> SqlCallRepository::in_progress() {
     std::vector<std::string> docs;
     db_.with_session([&](Session& s) {
-        s << db_.sql("SELECT doc FROM calls WHERE status IN ('registered', 'ongoing', 'in_progress') ORDER BY started_at"),
+        s << db_.sql(
+            "SELECT doc FROM calls WHERE status IN ('registered', 'ongoing', 'in_progress') ORDER BY started_at"),
             into(docs), now;
     });
     std::vector<Json> calls;

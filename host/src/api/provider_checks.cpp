@@ -1,5 +1,7 @@
 #include "api/provider_checks.hpp"
 
+#include <vox/core/json_text.hpp>
+
 #include <algorithm>
 #include <set>
 
@@ -8,11 +10,6 @@ namespace {
 
 void append_to_string(void* user, const char* data, std::size_t length) {
     static_cast<std::string*>(user)->append(data, length);
-}
-
-std::string text_field(const nlohmann::json& agent, const char* key) {
-    auto it = agent.find(key);
-    return it != agent.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 nlohmann::json names_of(const PluginRegistry& plugins, ProviderKind kind) {
@@ -32,7 +29,7 @@ nlohmann::json problem(std::string field, std::string message, nlohmann::json al
 const Provider* resolve(const nlohmann::json& agent, const PluginRegistry& plugins, ProviderKind kind,
                         const std::string& fallback, nlohmann::json& problems, bool required) {
     std::string field = std::string(to_string(kind)) + "_provider";
-    std::string chosen = text_field(agent, field.c_str());
+    std::string chosen = json_text(agent, field.c_str());
     bool explicit_choice = !chosen.empty();
     std::string name = explicit_choice ? chosen : fallback;
     const Provider* provider = plugins.find(kind, name);
@@ -99,7 +96,7 @@ void check_fallbacks(const nlohmann::json& agent, const PluginRegistry& plugins,
             const auto& entry = list[i];
             const std::string at = "/fallbacks/" + stage + "/" + std::to_string(i);
             std::string name = entry.is_string() ? entry.get<std::string>() : std::string();
-            if (entry.is_object()) name = text_field(entry, "provider");
+            if (entry.is_object()) name = json_text(entry, "provider");
             if (name.empty()) continue;  // the schema has said so
             const Provider* provider = plugins.find(kind, name);
             if (provider == nullptr) {
@@ -107,7 +104,7 @@ void check_fallbacks(const nlohmann::json& agent, const PluginRegistry& plugins,
                                            names_of(plugins, kind)));
                 continue;
             }
-            std::string voice = entry.is_object() ? text_field(entry, "voice") : std::string();
+            std::string voice = entry.is_object() ? json_text(entry, "voice") : std::string();
             if (voice.empty()) continue;
             auto capabilities = provider->describe();
             auto voices = voice_ids(capabilities);
@@ -170,7 +167,7 @@ nlohmann::json check_agent_providers(nlohmann::json& agent, const PluginRegistry
             for (const auto& language : capabilities["languages"])
                 if (language.is_string()) languages.insert(language);
 
-        std::string voice = text_field(agent, "voice");
+        std::string voice = json_text(agent, "voice");
         if (voice.empty()) {
             if (capabilities.contains("default_voice") && capabilities["default_voice"].is_string())
                 agent["voice"] = capabilities["default_voice"];
@@ -180,7 +177,7 @@ nlohmann::json check_agent_providers(nlohmann::json& agent, const PluginRegistry
             problems.push_back(
                 problem("/voice", "voice '" + voice + "' is not offered by tts provider '" + tts->name + "'", voices));
         }
-        std::string language = text_field(agent, "language");
+        std::string language = json_text(agent, "language");
         if (!languages.empty() && languages.count("*") == 0 && languages.count(language) == 0)
             problems.push_back(problem("/language",
                                        "language '" + language + "' is not spoken by tts provider '" + tts->name + "'",
@@ -190,9 +187,9 @@ nlohmann::json check_agent_providers(nlohmann::json& agent, const PluginRegistry
     auto model = agent.find("model");
     if (model != agent.end() && model->is_string()) {
         if (llm == nullptr) {
-            std::string name = text_field(agent, "llm_provider");
+            std::string name = json_text(agent, "llm_provider");
             if (name.empty()) name = defaults.llm_provider;
-            if (text_field(agent, "llm_provider").empty())  // not already reported above
+            if (json_text(agent, "llm_provider").empty())  // not already reported above
                 problems.push_back(problem("/model",
                                            "model '" + model->get<std::string>() + "' needs the llm provider '" + name +
                                                "', which is not loaded",

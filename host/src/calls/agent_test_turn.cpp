@@ -4,6 +4,8 @@
 #include "calls/call_refusal.hpp"
 #include "calls/prompt_variables.hpp"
 
+#include <vox/core/json_text.hpp>
+
 #include <condition_variable>
 #include <optional>
 #include <vector>
@@ -16,11 +18,6 @@ using Clock = std::chrono::steady_clock;
 
 double ms_between(Clock::time_point from, Clock::time_point to) {
     return std::chrono::duration<double, std::milli>(to - from).count();
-}
-
-std::string text_field(const json& object, const char* key) {
-    auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 }  // namespace
@@ -37,7 +34,7 @@ struct AgentTurnRunner::Turn {
 
 json agent_turn_request(const json& agent, const json& messages, const json& variables) {
     json chat = json::array();
-    std::string prompt = fill_variables(text_field(agent, "system_prompt"), variables);
+    std::string prompt = fill_variables(json_text(agent, "system_prompt"), variables);
     if (!prompt.empty()) chat.push_back({{"role", "system"}, {"content", prompt}});
     for (const auto& message : messages)
         chat.push_back({{"role", message.at("role")}, {"content", message.at("content")}});
@@ -160,7 +157,7 @@ AgentTestReply AgentTurnRunner::run(const json& agent, const json& messages, con
     AgentTestReply result;
     result.messages = messages;
     if (messages.empty()) {
-        result.reply = fill_variables(text_field(agent, "begin_message"), variables);
+        result.reply = fill_variables(json_text(agent, "begin_message"), variables);
         result.messages.push_back({{"role", "assistant"}, {"content", result.reply}});
         return result;
     }

@@ -1,5 +1,6 @@
 #include "calls/call_analysis.hpp"
 
+#include <vox/core/json_text.hpp>
 #include <vox/core/text/sentiment_lexicon.hpp>
 
 #include <algorithm>
@@ -16,11 +17,6 @@ constexpr std::size_t kMaxQuotedPrompt = 4000;
 constexpr std::size_t kMaxTranscript = 24000;
 constexpr std::size_t kMaxSummary = 2000;
 constexpr int kAnalysisMaxTokens = 400;
-
-std::string text_of(const json& object, const char* key) {
-    auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 std::string lower(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -57,7 +53,7 @@ std::optional<json> first_object_in(std::string_view reply) {
 bool caller_spoke(const json& transcript) {
     if (!transcript.is_array()) return false;
     return std::any_of(transcript.begin(), transcript.end(), [](const json& line) {
-        return line.is_object() && line.value("speaker", "") == "user" && !trimmed(text_of(line, "text")).empty();
+        return line.is_object() && line.value("speaker", "") == "user" && !trimmed(json_text(line, "text")).empty();
     });
 }
 
@@ -66,7 +62,7 @@ json lexicon_analysis(const json& transcript, const std::string& language, const
     if (lower(language.substr(0, 2)) == "en" && transcript.is_array()) {
         std::vector<std::string> caller;
         for (const auto& line : transcript)
-            if (line.is_object() && line.value("speaker", "") == "user") caller.push_back(text_of(line, "text"));
+            if (line.is_object() && line.value("speaker", "") == "user") caller.push_back(json_text(line, "text"));
         sentiment = text::score_sentiment(caller).label;
     }
     return {{"method", "lexicon"},
@@ -77,7 +73,7 @@ json lexicon_analysis(const json& transcript, const std::string& language, const
 }
 
 json analysis_agent(const json& agent) {
-    std::string instructions = text_of(agent, "system_prompt");
+    std::string instructions = json_text(agent, "system_prompt");
     if (instructions.size() > kMaxQuotedPrompt) instructions = instructions.substr(0, kMaxQuotedPrompt) + " […]";
     std::string prompt =
         "You analyse a finished phone call between a voice agent and a caller. Answer with one JSON object and "
@@ -100,7 +96,7 @@ json analysis_messages(const json& record) {
     std::string transcript;
     for (const auto& line : record.value("transcript", json::array())) {
         if (!line.is_object()) continue;
-        std::string text = trimmed(text_of(line, "text"));
+        std::string text = trimmed(json_text(line, "text"));
         if (text.empty()) continue;
         transcript += line.value("speaker", "") == "user" ? "Caller: " : "Agent: ";
         transcript += text + "\n";
@@ -108,7 +104,7 @@ json analysis_messages(const json& record) {
     // The end of a long call says most about how it went: keep the end.
     if (transcript.size() > kMaxTranscript)
         transcript = "[…]\n" + transcript.substr(transcript.size() - kMaxTranscript);
-    std::string ended = text_of(record, "disconnection_reason");
+    std::string ended = json_text(record, "disconnection_reason");
     std::string content = "Transcript:\n" + transcript;
     if (!ended.empty()) content += "\nThe call ended with reason: " + ended + ".";
     return json::array({{{"role", "user"}, {"content", content}}});

@@ -2,20 +2,17 @@
 
 #include "calls/call_refusal.hpp"
 
+#include <vox/core/json_text.hpp>
+
 namespace vox::host {
 namespace {
 
 using nlohmann::json;
 
-std::string text_field(const json& object, const char* key) {
-    auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 const Provider& required(const json& agent, const PluginRegistry& plugins, ProviderKind kind,
                          const std::string& fallback) {
     std::string field = std::string(to_string(kind)) + "_provider";
-    std::string name = text_field(agent, field.c_str());
+    std::string name = json_text(agent, field.c_str());
     if (name.empty()) name = fallback;
     const Provider* provider = plugins.find(kind, name);
     if (provider == nullptr) {
@@ -30,7 +27,7 @@ const Provider& required(const json& agent, const PluginRegistry& plugins, Provi
 // {"voice": the agent's, "speed" when the provider takes one}.
 json tts_settings(const json& agent, const Provider& tts) {
     json out = json::object();
-    std::string voice = text_field(agent, "voice");
+    std::string voice = json_text(agent, "voice");
     if (!voice.empty()) out["voice"] = voice;
     if (takes_setting(tts, "speed")) {
         const json settings = agent.value("settings", json::object());
@@ -43,7 +40,7 @@ json tts_settings(const json& agent, const Provider& tts) {
 // {"language" when the provider takes one}.
 json stt_settings(const json& agent, const Provider& stt) {
     json out = json::object();
-    std::string language = text_field(agent, "language");
+    std::string language = json_text(agent, "language");
     if (!language.empty() && takes_setting(stt, "language")) out["language"] = language;
     return out;
 }
@@ -86,14 +83,14 @@ ResolvedProviders resolve_call_providers(const json& agent, const json& flow, co
         for (const auto& entry : fallbacks->value("tts", json::array())) {
             // A name, or {"provider", "voice"}: the agent's voice belongs to its own TTS.
             bool named = entry.is_object();
-            const Provider* provider = plugins.find(ProviderKind::tts, named ? text_field(entry, "provider")
+            const Provider* provider = plugins.find(ProviderKind::tts, named ? json_text(entry, "provider")
                                                                        : entry.is_string() ? entry.get<std::string>()
                                                                                            : "");
             if (provider == nullptr) continue;
             json settings = tts_settings(agent, *provider);
             settings.erase("voice");
-            if (std::string voice = named ? text_field(entry, "voice") : ""; !voice.empty()) settings["voice"] = voice;
-            if (std::string language = text_field(agent, "language");
+            if (std::string voice = named ? json_text(entry, "voice") : ""; !voice.empty()) settings["voice"] = voice;
+            if (std::string language = json_text(agent, "language");
                 !language.empty() && takes_setting(*provider, "language"))
                 settings["language"] = language;
             resolved.providers.tts_fallbacks.push_back({provider, std::move(settings)});
@@ -110,7 +107,7 @@ ResolvedProviders resolve_call_providers(const json& agent, const json& flow, co
             }
     if (has_flow)
         for (const auto& node : flow["nodes"]) {
-            std::string type = text_field(node, "type");
+            std::string type = json_text(node, "type");
             const Provider* provider = plugins.find(ProviderKind::flow_node, type);
             if (provider == nullptr)
                 throw CallRefusal(CallRefusalKind::provider_unavailable,
