@@ -55,6 +55,13 @@ Json CallApiTest::wait_until_ended(const std::string& call_id, std::chrono::mill
     return call;
 }
 
+bool CallApiTest::provider_loaded(const std::string& key) {
+    Json plugins = api->get("/api/plugins").json();
+    for (const auto& provider : plugins["providers"])
+        if (provider.value("key", "") == key) return true;
+    return false;
+}
+
 Json CallApiTest::agent(const Json& extra) {
     Json body = {{"name", "Front desk"},
                  {"system_prompt", "You are the receptionist of {{clinic}}."},

@@ -31,6 +31,8 @@ protected:
     Json start_call(const std::string& agent_id, const Json& body = Json::object());
     // GET /api/calls/{id} until its status is no longer in_progress (or the time runs out).
     Json wait_until_ended(const std::string& call_id, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    // Whether voxd loaded the provider `key` (e.g. "transport.websocket"), per GET /api/plugins.
+    bool provider_loaded(const std::string& key);
     // An active agent with the server's default providers.
     Json agent(const Json& extra = Json::object());
 

@@ -53,11 +53,7 @@ protected:
     void SetUp() override {
         CallApiTest::SetUp();
         if (HasFatalFailure()) return;
-        bool has_transport = false;
-        auto plugins = api->get("/api/plugins").json();
-        for (const auto& provider : plugins["providers"])
-            if (provider.value("key", "") == "transport.websocket") has_transport = true;
-        if (!has_transport) GTEST_SKIP() << "transport.websocket is not built";
+        if (!provider_loaded("transport.websocket")) GTEST_SKIP() << "transport.websocket is not built";
     }
 
     // A call whose caller joins, hears the greeting, then hangs up by the API.

@@ -43,11 +43,7 @@ protected:
         write_config(*openai_for_config_);
         CallApiTest::SetUp();
         if (HasFatalFailure()) return;
-        bool has_transport = false;
-        Json plugins = api->get("/api/plugins").json();
-        for (const auto& provider : plugins["providers"])
-            if (provider.value("key", "") == "transport.websocket") has_transport = true;
-        if (!has_transport) GTEST_SKIP() << "transport.websocket is not built";
+        if (!provider_loaded("transport.websocket")) GTEST_SKIP() << "transport.websocket is not built";
     }
     void TearDown() override {
         CallApiTest::TearDown();

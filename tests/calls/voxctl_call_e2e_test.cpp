@@ -27,11 +27,7 @@ protected:
     void SetUp() override {
         CallApiTest::SetUp();
         if (HasFatalFailure()) return;
-        bool has_transport = false;
-        Json plugins = api->get("/api/plugins").json();
-        for (const auto& provider : plugins["providers"])
-            if (provider.value("key", "") == "transport.websocket") has_transport = true;
-        if (!has_transport) GTEST_SKIP() << "transport.websocket is not built";
+        if (!provider_loaded("transport.websocket")) GTEST_SKIP() << "transport.websocket is not built";
         dir_ = std::filesystem::temp_directory_path() /
                ("vox-voxctl-call-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
         std::filesystem::create_directories(dir_);

@@ -52,11 +52,7 @@ protected:
     void SetUp() override {
         CallApiTest::SetUp();
         if (HasFatalFailure()) return;
-        auto plugins = api->get("/api/plugins").json();
-        bool has_transport = false;
-        for (const auto& provider : plugins["providers"])
-            if (provider.value("key", "") == "transport.websocket") has_transport = true;
-        if (!has_transport) GTEST_SKIP() << "transport.websocket is not built";
+        if (!provider_loaded("transport.websocket")) GTEST_SKIP() << "transport.websocket is not built";
     }
 };
 
